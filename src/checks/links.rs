@@ -1,0 +1,235 @@
+//! Links (链接不可用): `broken_link` and `link_needs_review`.
+//!
+//! A target is broken when, after the retries and the end-of-crawl re-check, it answered
+//! 404/410, another 4xx (other than 401/403/429), a 5xx, or could not be fetched (DNS, refused,
+//! reset, TLS, timeout, redirect loop), or when an internal page answered 200 but is an error
+//! page (a soft 404: its title or short body says so, or it is the very page the site serves for
+//! a path that does not exist). 401, 403 and 429 are bot walls and logins: a person must look.
+//! A target robots.txt kept us from is not judged at all.
+//!
+//! One finding per (page, target): the webmaster fixes the link on each page that holds it.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+
+use super::{finding_id, Finding, Severity, BROKEN_LINK, LINK_NEEDS_REVIEW};
+use crate::store::{UrlKind, UrlRecord};
+
+/// What the checks need to know of the site.
+#[derive(Debug, Clone)]
+pub struct SiteFacts {
+    pub site: String,
+    /// The homepage URL and where it redirected to.
+    pub homepages: Vec<String>,
+    /// Fingerprint of the page the site serves with 200 for a missing path, if it does.
+    pub notfound_fingerprint: Option<u64>,
+}
+
+/// One link as stored: the page that holds it and the target's URL id.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    pub page_url: String,
+    pub target: u32,
+    pub element: String,
+    pub text: String,
+}
+
+/// The verdict on one target URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub check: &'static str,
+    pub severity: Severity,
+    /// Why, in words (soft 404 reason, error), besides the status.
+    pub reason: Option<String>,
+}
+
+/// Judges one fetched URL; `None` when it is fine or was not fetched on purpose.
+pub fn judge(rec: &UrlRecord, notfound_fingerprint: Option<u64>) -> Option<Verdict> {
+    let r = &rec.result;
+    if r.skipped {
+        return None;
+    }
+    let broken = |reason: Option<String>| {
+        Some(Verdict {
+            check: BROKEN_LINK,
+            severity: Severity::Deduction,
+            reason,
+        })
+    };
+    if let Some(err) = &r.error {
+        return broken(Some(err.clone()));
+    }
+    match r.status {
+        Some(401 | 403 | 429) => Some(Verdict {
+            check: LINK_NEEDS_REVIEW,
+            severity: Severity::Review,
+            reason: None,
+        }),
+        Some(s) if s >= 400 => broken(None),
+        Some(_) if rec.kind != UrlKind::External => {
+            if let Some(why) = &rec.soft404 {
+                broken(Some(format!("soft 404: {why}")))
+            } else if notfound_fingerprint.is_some() && rec.fingerprint == notfound_fingerprint {
+                broken(Some(
+                    "soft 404: same page as the site serves for a path that does not exist".into(),
+                ))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The link findings of one run.
+pub fn check_links(
+    site: &SiteFacts,
+    targets: &[UrlRecord],
+    links: impl IntoIterator<Item = LinkRef>,
+) -> Vec<Finding> {
+    let judged: HashMap<u32, (&UrlRecord, Verdict)> = targets
+        .iter()
+        .filter_map(|t| judge(t, site.notfound_fingerprint).map(|v| (t.id, (t, v))))
+        .collect();
+    let mut out = Vec::new();
+    for link in links {
+        let Some((t, v)) = judged.get(&link.target) else {
+            continue;
+        };
+        let on_homepage = site.homepages.iter().any(|h| *h == link.page_url);
+        let redirects: serde_json::Value = t
+            .result
+            .redirects
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or(serde_json::Value::Null);
+        out.push(Finding {
+            id: finding_id(v.check, &site.site, &t.url, &link.page_url),
+            site: site.site.clone(),
+            check: v.check,
+            severity: v.severity,
+            url: t.url.clone(),
+            page_url: link.page_url.clone(),
+            observed_at: t.result.fetched_at.clone(),
+            first_seen: String::new(),
+            evidence: json!({
+                "status": t.result.status,
+                "error": t.result.error,
+                "reason": v.reason,
+                "link_text": link.text,
+                "element": link.element,
+                "on_homepage": on_homepage,
+                "internal": t.kind != UrlKind::External,
+                "attempts": t.result.attempts,
+                "method": t.result.method,
+                "final_url": t.result.final_url,
+                "redirects": redirects,
+            }),
+        });
+    }
+    out.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::UrlResult;
+
+    fn rec(id: u32, kind: UrlKind, status: Option<u16>, error: Option<&str>) -> UrlRecord {
+        UrlRecord {
+            id,
+            url: format!("http://s.gov.cn/{id}"),
+            kind,
+            result: UrlResult {
+                status,
+                error: error.map(str::to_string),
+                attempts: 1,
+                ..Default::default()
+            },
+            soft404: None,
+            fingerprint: Some(7),
+            title: None,
+        }
+    }
+
+    #[test]
+    fn statuses_map_to_the_right_check() {
+        let j = |r: &UrlRecord| judge(r, None).map(|v| v.check);
+        assert_eq!(
+            j(&rec(1, UrlKind::Page, Some(404), None)),
+            Some(BROKEN_LINK)
+        );
+        assert_eq!(
+            j(&rec(1, UrlKind::External, Some(410), None)),
+            Some(BROKEN_LINK)
+        );
+        assert_eq!(
+            j(&rec(1, UrlKind::Resource, Some(503), None)),
+            Some(BROKEN_LINK)
+        );
+        assert_eq!(
+            j(&rec(1, UrlKind::External, None, Some("connection refused"))),
+            Some(BROKEN_LINK)
+        );
+        assert_eq!(
+            j(&rec(1, UrlKind::External, Some(403), None)),
+            Some(LINK_NEEDS_REVIEW)
+        );
+        assert_eq!(
+            j(&rec(1, UrlKind::Page, Some(429), None)),
+            Some(LINK_NEEDS_REVIEW)
+        );
+        assert_eq!(j(&rec(1, UrlKind::Page, Some(200), None)), None);
+        assert_eq!(j(&rec(1, UrlKind::Page, Some(301), None)), None);
+    }
+
+    #[test]
+    fn robots_skipped_urls_are_not_judged() {
+        let mut r = rec(1, UrlKind::Page, None, Some("disallowed by robots.txt"));
+        r.result.skipped = true;
+        assert_eq!(judge(&r, None), None);
+    }
+
+    #[test]
+    fn soft_404_only_for_internal_pages() {
+        let mut r = rec(1, UrlKind::Page, Some(200), None);
+        assert_eq!(judge(&r, Some(7)).map(|v| v.check), Some(BROKEN_LINK));
+        assert_eq!(judge(&r, Some(8)), None);
+        r.kind = UrlKind::External;
+        assert_eq!(judge(&r, Some(7)), None);
+    }
+
+    #[test]
+    fn one_finding_per_page_holding_the_link_with_homepage_flag() {
+        let site = SiteFacts {
+            site: "s".into(),
+            homepages: vec!["http://s.gov.cn/".into()],
+            notfound_fingerprint: None,
+        };
+        let targets = vec![
+            rec(1, UrlKind::Page, Some(404), None),
+            rec(2, UrlKind::Page, Some(200), None),
+        ];
+        let link = |page: &str, target| LinkRef {
+            page_url: page.into(),
+            target,
+            element: "a".into(),
+            text: "t".into(),
+        };
+        let f = check_links(
+            &site,
+            &targets,
+            vec![
+                link("http://s.gov.cn/", 1),
+                link("http://s.gov.cn/a", 1),
+                link("http://s.gov.cn/a", 2),
+            ],
+        );
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].evidence["on_homepage"], true);
+        assert_eq!(f[1].evidence["on_homepage"], false);
+        assert_ne!(f[0].id, f[1].id);
+    }
+}

@@ -1,0 +1,131 @@
+//! Checks: what is wrong, judged from what the crawl stored. No I/O.
+//!
+//! Each check is a function from stored facts (URL results, page links, …) to [`Finding`]s, so
+//! it can be tested on fixtures and a report can be rebuilt without crawling again. A finding
+//! always carries its evidence: the page, the object, and what was observed.
+//!
+//! | check | module |
+//! |---|---|
+//! | `broken_link`, `link_needs_review` | [`links`] |
+
+pub mod links;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A veto item (单项否决): the site fails whatever its score.
+    Veto,
+    /// Costs points (扣分).
+    Deduction,
+    /// Worth fixing, costs nothing.
+    Warning,
+    /// Needs a person to look (bot walls, logins, suspected forgery).
+    Review,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Veto => "veto",
+            Severity::Deduction => "deduction",
+            Severity::Warning => "warning",
+            Severity::Review => "review",
+        }
+    }
+    pub fn parse(s: &str) -> Severity {
+        match s {
+            "veto" => Severity::Veto,
+            "deduction" => Severity::Deduction,
+            "warning" => Severity::Warning,
+            _ => Severity::Review,
+        }
+    }
+    /// The label a webmaster reads.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Veto => "单项否决",
+            Severity::Deduction => "扣分",
+            Severity::Warning => "提醒",
+            Severity::Review => "需人工核查",
+        }
+    }
+}
+
+/// Check names, as in the findings.jsonl contract.
+pub const BROKEN_LINK: &str = "broken_link";
+pub const LINK_NEEDS_REVIEW: &str = "link_needs_review";
+
+const CHECKS: &[&str] = &[
+    BROKEN_LINK,
+    LINK_NEEDS_REVIEW,
+    "stale_column",
+    "empty_column",
+    "homepage_not_updated",
+    "missing_interpretation",
+    "late_interpretation",
+    "unlinked_interpretation",
+    "unanswered_message",
+    "late_reply",
+    "solicitation_without_feedback",
+    "site_unreachable",
+    "missing_metadata",
+    "suspect_date",
+];
+
+/// The static name of a check read back from the store.
+pub fn check_name(s: &str) -> &'static str {
+    CHECKS
+        .iter()
+        .find(|c| **c == s)
+        .copied()
+        .unwrap_or("unknown")
+}
+
+/// One problem, as written to findings.jsonl (see `outputs.md`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable across runs: the same problem next month has the same id.
+    pub id: String,
+    pub site: String,
+    pub check: &'static str,
+    pub severity: Severity,
+    /// The object the finding is about.
+    pub url: String,
+    /// The page where it was observed.
+    pub page_url: String,
+    pub observed_at: String,
+    /// When this id was first reported (filled from the history store).
+    pub first_seen: String,
+    pub evidence: serde_json::Value,
+}
+
+/// The stable id of a problem: a hash of check, site, object and page.
+pub fn finding_id(check: &str, site: &str, url: &str, page_url: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [check, site, url, page_url] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_ids_are_stable_and_distinguish_pages() {
+        let a = finding_id(BROKEN_LINK, "mee", "http://x/a", "http://x/");
+        assert_eq!(a, finding_id(BROKEN_LINK, "mee", "http://x/a", "http://x/"));
+        assert_ne!(
+            a,
+            finding_id(BROKEN_LINK, "mee", "http://x/a", "http://x/b")
+        );
+        assert_eq!(a.len(), 16);
+    }
+}

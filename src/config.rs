@@ -1,0 +1,574 @@
+//! `targets.toml`: which sites to inspect and how politely.
+//!
+//! One struct, [`CrawlSettings`], is shared by the TOML file (`[defaults]` and each site's
+//! `[site.settings]`) and the command line (`--requests-per-second 1` …), so every knob has one
+//! name everywhere. Unknown keys are rejected. Every error names the file, the line and the key:
+//!
+//! ```text
+//! targets.toml:7:1: key `concurency`: unknown field `concurency`, expected one of …
+//! ```
+//!
+//! Precedence: command line > `[site.settings]` > `[defaults]` > built-in defaults
+//! ([`Settings::default`]).
+//!
+//! ```
+//! let toml = r#"
+//! [defaults]
+//! requests_per_second = 2
+//!
+//! [[site]]
+//! id = "mee"
+//! name = "生态环境部"
+//! url = "https://www.mee.gov.cn/"
+//! role = "portal"
+//! "#;
+//! let targets = govpatrol::config::Targets::parse(toml, "targets.toml".as_ref()).unwrap();
+//! assert_eq!(targets.sites[0].id, "mee");
+//! assert_eq!(targets.sites[0].settings.requests_per_second, 2.0);
+//! ```
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+/// Errors in the configuration: the file, the line and the key are always named.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the configuration: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: key `{key}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        key: String,
+        message: String,
+    },
+    #[error("{0}")]
+    Cli(String),
+}
+
+/// The politeness and budget knobs, as written in TOML or given on the command line.
+/// Every field is optional here; [`Settings`] holds the resolved values.
+#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct CrawlSettings {
+    /// Requests per second to one host (host:port). Default 2.
+    #[arg(long, value_name = "N")]
+    pub requests_per_second: Option<f64>,
+    /// Requests in flight to one host at once. Default 4.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Requests in flight over all hosts. Default 64.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// User-Agent sent with every request; keep a way to contact you in it.
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// Seconds before a request counts as failed (the indicators use 15).
+    #[arg(long, value_name = "SECS")]
+    pub timeout_secs: Option<u64>,
+    /// Most pages (HTML, parsed) crawled on one site. Default 20000.
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+    /// Most link hops from the homepage. Default 12.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Honour robots.txt (including Crawl-delay). Default true.
+    #[arg(long, value_name = "BOOL")]
+    pub respect_robots: Option<bool>,
+    /// Extra attempts for timeouts, resets, 5xx and 429 before a failure stands. Default 2.
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Largest body read from one response, in bytes; the rest is cut off. Default 8 MiB.
+    #[arg(long, value_name = "BYTES")]
+    pub max_body_bytes: Option<u64>,
+    /// Check links to other sites too. Default true.
+    #[arg(long, value_name = "BOOL")]
+    pub check_external: Option<bool>,
+}
+
+/// Resolved settings for one site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub requests_per_second: f64,
+    pub concurrency: usize,
+    pub max_connections: usize,
+    pub user_agent: String,
+    pub timeout: Duration,
+    pub max_pages: usize,
+    pub max_depth: usize,
+    pub respect_robots: bool,
+    pub retries: u32,
+    pub max_body_bytes: u64,
+    pub check_external: bool,
+}
+
+/// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "govpatrol/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/govpatrol/govpatrol; government website inspection)"
+);
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            requests_per_second: 2.0,
+            concurrency: 4,
+            max_connections: 64,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            timeout: Duration::from_secs(15),
+            max_pages: 20_000,
+            max_depth: 12,
+            respect_robots: true,
+            retries: 2,
+            max_body_bytes: 8 * 1024 * 1024,
+            check_external: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Lays `over` on top of `self`: every value `over` sets wins.
+    pub fn apply(&mut self, over: &CrawlSettings) {
+        if let Some(v) = over.requests_per_second {
+            self.requests_per_second = v;
+        }
+        if let Some(v) = over.concurrency {
+            self.concurrency = v;
+        }
+        if let Some(v) = over.max_connections {
+            self.max_connections = v;
+        }
+        if let Some(v) = &over.user_agent {
+            self.user_agent = v.clone();
+        }
+        if let Some(v) = over.timeout_secs {
+            self.timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = over.max_pages {
+            self.max_pages = v;
+        }
+        if let Some(v) = over.max_depth {
+            self.max_depth = v;
+        }
+        if let Some(v) = over.respect_robots {
+            self.respect_robots = v;
+        }
+        if let Some(v) = over.retries {
+            self.retries = v;
+        }
+        if let Some(v) = over.max_body_bytes {
+            self.max_body_bytes = v;
+        }
+        if let Some(v) = over.check_external {
+            self.check_external = v;
+        }
+    }
+}
+
+/// What a site is to the office: its own portal (inspected monthly) or a unit's site
+/// (部属单位, spot-checked quarterly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Portal,
+    Unit,
+}
+
+/// One site to inspect, resolved.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Folder name under `reports/<period>/`; `[a-z0-9_-]`.
+    pub id: String,
+    pub name: String,
+    /// The homepage.
+    pub url: Url,
+    pub role: Role,
+    /// Who receives the rectification notices.
+    pub owner: Option<String>,
+    /// Hosts (host or host:port) that belong to the site besides the homepage's.
+    pub hosts: Vec<String>,
+    /// URLs matching any of these are neither crawled nor checked.
+    pub exclude: Vec<regex::Regex>,
+    pub settings: Settings,
+}
+
+impl Site {
+    /// Is `url` on this site (crawled and parsed) rather than external (only checked)?
+    pub fn in_scope(&self, url: &Url) -> bool {
+        if !matches!(url.scheme(), "http" | "https") {
+            return false;
+        }
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let home = self.url.host_str().unwrap_or_default();
+        // http and https of the same host are the same site; an explicit port must match.
+        let same_host = host == home
+            && match (self.url.port(), url.port()) {
+                (None, None) => true,
+                (a, b) => {
+                    a.or(self.url.port_or_known_default()) == b.or(url.port_or_known_default())
+                }
+            };
+        same_host
+            || self
+                .hosts
+                .iter()
+                .any(|h| h == host || url.port().is_some_and(|p| *h == format!("{host}:{p}")))
+    }
+
+    /// Is `url` excluded by the site's `scope.exclude` patterns?
+    pub fn excluded(&self, url: &Url) -> bool {
+        self.exclude.iter().any(|re| re.is_match(url.as_str()))
+    }
+}
+
+/// The whole `targets.toml`, resolved.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub path: PathBuf,
+    pub defaults: Settings,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    #[serde(default)]
+    defaults: Option<Spanned<CrawlSettings>>,
+    #[serde(default, rename = "site")]
+    sites: Vec<RawSite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    id: Spanned<String>,
+    name: String,
+    url: Spanned<String>,
+    role: Role,
+    owner: Option<String>,
+    #[serde(default)]
+    settings: Option<Spanned<CrawlSettings>>,
+    #[serde(default)]
+    scope: Option<RawScope>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    #[serde(default)]
+    hosts: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+}
+
+impl Targets {
+    /// Reads and validates a targets file.
+    pub fn load(path: &Path) -> Result<Targets, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Targets::parse(&text, path)
+    }
+
+    /// Parses and validates targets from text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Targets, ConfigError> {
+        let err = |span: std::ops::Range<usize>, key: Option<&str>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            let key = key
+                .map(str::to_string)
+                .unwrap_or_else(|| key_at(text, span.clone()));
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                key,
+                message,
+            }
+        };
+        let raw: RawTargets = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            err(span, None, e.message().trim().to_string())
+        })?;
+
+        let mut defaults = Settings::default();
+        if let Some(d) = &raw.defaults {
+            validate_settings(d.get_ref(), d.span(), &err)?;
+            defaults.apply(d.get_ref());
+        }
+
+        let mut seen = HashSet::new();
+        let mut sites = Vec::new();
+        for rs in raw.sites {
+            let id = rs.id.get_ref().clone();
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                return Err(err(
+                    rs.id.span(),
+                    Some("id"),
+                    format!("site id {id:?} must be lowercase letters, digits, '-' or '_' (it names a folder)"),
+                ));
+            }
+            if !seen.insert(id.clone()) {
+                return Err(err(
+                    rs.id.span(),
+                    Some("id"),
+                    format!("duplicate site id {id:?}"),
+                ));
+            }
+            let url = match Url::parse(rs.url.get_ref()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => u,
+                Ok(u) => {
+                    return Err(err(
+                        rs.url.span(),
+                        Some("url"),
+                        format!("{:?} is not an http(s) address", u.as_str()),
+                    ))
+                }
+                Err(e) => {
+                    return Err(err(
+                        rs.url.span(),
+                        Some("url"),
+                        format!("{:?} is not a valid URL: {e}", rs.url.get_ref()),
+                    ))
+                }
+            };
+            let mut settings = defaults.clone();
+            if let Some(s) = &rs.settings {
+                validate_settings(s.get_ref(), s.span(), &err)?;
+                settings.apply(s.get_ref());
+            }
+            let (mut hosts, mut exclude) = (Vec::new(), Vec::new());
+            if let Some(scope) = rs.scope {
+                for h in scope.hosts {
+                    hosts.push(h.get_ref().to_ascii_lowercase());
+                }
+                for pat in scope.exclude {
+                    let re = regex::Regex::new(pat.get_ref()).map_err(|e| {
+                        err(
+                            pat.span(),
+                            Some("exclude"),
+                            format!("not a valid pattern: {e}"),
+                        )
+                    })?;
+                    exclude.push(re);
+                }
+            }
+            sites.push(Site {
+                id,
+                name: rs.name,
+                url,
+                role: rs.role,
+                owner: rs.owner,
+                hosts,
+                exclude,
+                settings,
+            });
+        }
+        if sites.is_empty() {
+            return Err(err(0..0, Some("site"), "no [[site]] is configured".into()));
+        }
+        Ok(Targets {
+            path: path.to_path_buf(),
+            defaults,
+            sites,
+        })
+    }
+
+    /// Applies command-line overrides to every site.
+    pub fn apply_cli(&mut self, cli: &CrawlSettings) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Cli(m));
+        if cli
+            .requests_per_second
+            .is_some_and(|r| !(r > 0.0 && r.is_finite()))
+        {
+            return bad("--requests-per-second must be a positive number".into());
+        }
+        if cli.concurrency == Some(0) || cli.max_connections == Some(0) {
+            return bad("--concurrency and --max-connections must be at least 1".into());
+        }
+        self.defaults.apply(cli);
+        for s in &mut self.sites {
+            s.settings.apply(cli);
+        }
+        Ok(())
+    }
+
+    /// Keeps only the sites named (all when `ids` is empty); an unknown id is an error.
+    pub fn select(&mut self, ids: &[String]) -> Result<(), ConfigError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        for id in ids {
+            if !self.sites.iter().any(|s| &s.id == id) {
+                let known: Vec<_> = self.sites.iter().map(|s| s.id.as_str()).collect();
+                return Err(ConfigError::Cli(format!(
+                    "--site {id}: no such site in {} (known: {})",
+                    self.path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+        self.sites.retain(|s| ids.contains(&s.id));
+        Ok(())
+    }
+}
+
+fn validate_settings<E>(
+    s: &CrawlSettings,
+    span: std::ops::Range<usize>,
+    err: &impl Fn(std::ops::Range<usize>, Option<&str>, String) -> E,
+) -> Result<(), E> {
+    if let Some(r) = s.requests_per_second {
+        if !(r > 0.0 && r.is_finite()) {
+            return Err(err(
+                span,
+                Some("requests_per_second"),
+                format!("must be a positive number, not {r}"),
+            ));
+        }
+    }
+    for (key, v) in [
+        ("concurrency", s.concurrency),
+        ("max_connections", s.max_connections),
+        ("max_pages", s.max_pages),
+    ] {
+        if v == Some(0) {
+            return Err(err(span.clone(), Some(key), "must be at least 1".into()));
+        }
+    }
+    if s.timeout_secs == Some(0) {
+        return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The key a span belongs to: the span's text when it is a bare key, else the key before `=`
+/// on the span's line.
+fn key_at(text: &str, span: std::ops::Range<usize>) -> String {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    if let Some((k, _)) = line.split_once('=') {
+        let k = k.trim();
+        if !k.is_empty() && !k.starts_with('[') {
+            return k.trim_matches('"').to_string();
+        }
+    }
+    let snippet = text.get(span).unwrap_or("").trim();
+    if !snippet.is_empty() && snippet.len() < 60 && !snippet.contains('\n') {
+        return snippet.trim_matches(|c| c == '[' || c == ']').to_string();
+    }
+    line.trim()
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Targets, ConfigError> {
+        Targets::parse(t, Path::new("t.toml"))
+    }
+
+    const SITE: &str =
+        "[[site]]\nid = \"a\"\nname = \"A\"\nurl = \"http://a.gov.cn/\"\nrole = \"portal\"\n";
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let e = parse(&format!("[defaults]\nconcurency = 3\n{SITE}")).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("t.toml:2:"), "{m}");
+        assert!(m.contains("`concurency`"), "{m}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let e = parse(&format!(
+            "[defaults]\nrequests_per_second = \"fast\"\n{SITE}"
+        ))
+        .unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("t.toml:2:"), "{m}");
+        assert!(m.contains("requests_per_second"), "{m}");
+    }
+
+    #[test]
+    fn duplicate_id_points_at_second_site() {
+        let e = parse(&format!("{SITE}{SITE}")).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:7:"), "{e}");
+        assert!(e.contains("duplicate site id"), "{e}");
+    }
+
+    #[test]
+    fn bad_url_is_reported_with_its_line() {
+        let e = parse(&SITE.replace("http://a.gov.cn/", "ftp://a.gov.cn/"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml:4:"), "{e}");
+        assert!(e.contains("key `url`"), "{e}");
+    }
+
+    #[test]
+    fn site_id_cannot_escape_the_reports_folder() {
+        let e = parse(&SITE.replace("id = \"a\"", "id = \"../etc\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("key `id`"), "{e}");
+    }
+
+    #[test]
+    fn site_settings_override_defaults_and_cli_overrides_both() {
+        let mut t = parse(&format!(
+            "[defaults]\nrequests_per_second = 3\n{SITE}[site.settings]\nconcurrency = 1\n"
+        ))
+        .unwrap();
+        assert_eq!(t.sites[0].settings.requests_per_second, 3.0);
+        assert_eq!(t.sites[0].settings.concurrency, 1);
+        t.apply_cli(&CrawlSettings {
+            requests_per_second: Some(9.0),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(t.sites[0].settings.requests_per_second, 9.0);
+    }
+
+    #[test]
+    fn scope_hosts_count_as_the_site() {
+        let t = parse(&format!(
+            "{SITE}[site.scope]\nhosts = [\"files.a.gov.cn\"]\n"
+        ))
+        .unwrap();
+        let s = &t.sites[0];
+        assert!(s.in_scope(&Url::parse("https://a.gov.cn/x").unwrap()));
+        assert!(s.in_scope(&Url::parse("http://files.a.gov.cn/x.pdf").unwrap()));
+        assert!(!s.in_scope(&Url::parse("http://b.gov.cn/").unwrap()));
+    }
+}

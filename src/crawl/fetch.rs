@@ -1,0 +1,363 @@
+//! Fetch: one URL over HTTP, politely, with retries, redirects recorded and bodies capped.
+//!
+//! [`Fetcher::fetch`] is the only place govpatrol talks to a server. It goes through
+//! [`Politeness`](super::politeness::Politeness) for every hop, follows redirects itself (so the
+//! chain is recorded and loops are caught), retries what may be transient (timeouts, resets,
+//! 5xx, 429 with its `Retry-After`) with exponential back-off, and reads at most
+//! `max_body_bytes` of a body, decompressed. Link checks ([`Want::Check`]) use HEAD and fall back
+//! to GET (without reading the body) when a server rejects HEAD or answers it with an error, so a
+//! link is never called broken on a HEAD answer alone.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::Method;
+use serde::Serialize;
+use url::Url;
+
+use super::politeness::{self, Politeness};
+use crate::config::Settings;
+
+/// Most redirects followed for one URL.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// What the caller wants from a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// GET; read the body when it is HTML (a page to parse).
+    Page,
+    /// Is it there? HEAD, then GET without reading the body if HEAD is refused or fails.
+    Check,
+    /// GET and read whatever body comes (`govpatrol page`).
+    Body,
+}
+
+/// One redirect hop.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    pub url: String,
+    pub status: u16,
+}
+
+/// A response, after redirects.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub final_url: Url,
+    pub status: u16,
+    pub redirects: Vec<Hop>,
+    pub content_type: Option<String>,
+    pub body: Option<Vec<u8>>,
+    pub truncated: bool,
+    pub method: &'static str,
+    pub elapsed: Duration,
+}
+
+impl Fetched {
+    /// Whether the response is an HTML page (by Content-Type, or sniffed when there is none).
+    pub fn is_html(&self) -> bool {
+        match &self.content_type {
+            Some(ct) => {
+                let ct = ct.to_ascii_lowercase();
+                ct.contains("text/html") || ct.contains("application/xhtml")
+            }
+            None => self
+                .body
+                .as_deref()
+                .is_some_and(|b| b.trim_ascii_start().starts_with(b"<")),
+        }
+    }
+}
+
+/// Why a URL could not be fetched at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum FetchError {
+    #[error("timed out after {0} s")]
+    Timeout(u64),
+    #[error("DNS lookup failed: {0}")]
+    Dns(String),
+    #[error("connection refused")]
+    Refused,
+    #[error("connection reset or closed: {0}")]
+    Reset(String),
+    #[error("TLS failure: {0}")]
+    Tls(String),
+    #[error("redirect loop back to {0}")]
+    RedirectLoop(String),
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    #[error("not fetched: {0}")]
+    Robots(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// Worth trying again soon?
+    fn transient(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Timeout(_) | FetchError::Reset(_) | FetchError::Other(_)
+        )
+    }
+}
+
+/// The result of [`Fetcher::fetch`] with how many requests it took.
+#[derive(Debug)]
+pub struct Outcome {
+    pub result: Result<Fetched, FetchError>,
+    pub attempts: u32,
+}
+
+/// The HTTP client plus politeness.
+pub struct Fetcher {
+    client: reqwest::Client,
+    pub polite: Politeness,
+}
+
+/// Builds the reqwest client all requests share.
+pub fn client(user_agent: &str, follow_redirects: bool) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::ACCEPT,
+        HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+    );
+    headers.insert(
+        header::ACCEPT_LANGUAGE,
+        HeaderValue::from_static("zh-CN,zh;q=0.9,en;q=0.5"),
+    );
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .default_headers(headers)
+        .redirect(if follow_redirects {
+            reqwest::redirect::Policy::limited(5)
+        } else {
+            reqwest::redirect::Policy::none()
+        })
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(16)
+        .tcp_nodelay(true)
+        .build()
+        .expect("TLS backend and resolver are available")
+}
+
+impl Fetcher {
+    pub fn new(user_agent: &str, max_connections: usize) -> Self {
+        Fetcher {
+            client: client(user_agent, false),
+            polite: Politeness::new(client(user_agent, true), max_connections),
+        }
+    }
+
+    /// Fetches `url` as `want` says, with retries and back-off (see the module doc).
+    pub async fn fetch(&self, url: &Url, want: Want, settings: &Settings) -> Outcome {
+        let mut attempts = 0u32;
+        let mut failures = 0u32;
+        let mut method = if want == Want::Check {
+            Method::HEAD
+        } else {
+            Method::GET
+        };
+        loop {
+            attempts += 1;
+            let result = self.once(url, &method, want, settings).await;
+            // A HEAD that fails in any way is asked again as GET before anything is concluded.
+            if method == Method::HEAD {
+                let head_failed = match &result {
+                    Ok(f) => f.status >= 400 && f.status != 429,
+                    Err(FetchError::Robots(_) | FetchError::Refused | FetchError::Dns(_)) => false,
+                    Err(_) => true,
+                };
+                if head_failed {
+                    method = Method::GET;
+                    continue;
+                }
+            }
+            let (retry, pause) = match &result {
+                Ok(f) if f.status == 429 => (true, None),
+                Ok(f) if f.status >= 500 => (true, None),
+                Err(e) if e.transient() => (true, None),
+                _ => (false, None::<Duration>),
+            };
+            if !retry || failures >= settings.retries {
+                return Outcome { result, attempts };
+            }
+            failures += 1;
+            let backoff = pause.unwrap_or(Duration::from_millis(500 * 2u64.pow(failures)));
+            tokio::time::sleep(backoff.min(Duration::from_secs(30))).await;
+        }
+    }
+
+    async fn once(
+        &self,
+        url: &Url,
+        method: &Method,
+        want: Want,
+        settings: &Settings,
+    ) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let mut current = url.clone();
+        let mut method = method.clone();
+        let mut seen: HashSet<String> = HashSet::from([current.as_str().to_string()]);
+        let mut redirects = Vec::new();
+        for _ in 0..=MAX_REDIRECTS {
+            let host = self.polite.host(&current, settings);
+            self.polite
+                .robots_allow(&host, &current)
+                .await
+                .map_err(FetchError::Robots)?;
+            let permit = self.polite.acquire(&host).await;
+            let resp = self
+                .client
+                .request(method.clone(), current.clone())
+                .timeout(settings.timeout)
+                .send()
+                .await
+                .map_err(|e| classify(&e, settings))?;
+            let status = resp.status().as_u16();
+            if status == 429 || status == 503 {
+                let pause = resp
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(politeness::retry_after)
+                    .unwrap_or(Duration::from_secs(1));
+                self.polite.back_off(&host, pause);
+            }
+            if matches!(status, 301 | 302 | 303 | 307 | 308) {
+                if let Some(next) = resp
+                    .headers()
+                    .get(header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|loc| current.join(loc.trim()).ok())
+                {
+                    let mut next = next;
+                    next.set_fragment(None);
+                    redirects.push(Hop {
+                        url: current.to_string(),
+                        status,
+                    });
+                    if !matches!(next.scheme(), "http" | "https") {
+                        return Err(FetchError::Other(format!(
+                            "redirect to unsupported scheme: {next}"
+                        )));
+                    }
+                    if !seen.insert(next.as_str().to_string()) {
+                        return Err(FetchError::RedirectLoop(next.to_string()));
+                    }
+                    if status == 303 && method == Method::POST {
+                        method = Method::GET;
+                    }
+                    drop(permit);
+                    current = next;
+                    continue;
+                }
+            }
+            let content_type = resp
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let mut fetched = Fetched {
+                final_url: current,
+                status,
+                redirects,
+                content_type,
+                body: None,
+                truncated: false,
+                method: if method == Method::HEAD {
+                    "HEAD"
+                } else {
+                    "GET"
+                },
+                elapsed: Duration::ZERO,
+            };
+            let read_body = method != Method::HEAD
+                && match want {
+                    Want::Body => true,
+                    Want::Page => fetched.content_type.is_none() || fetched.is_html(),
+                    Want::Check => false,
+                };
+            if read_body {
+                let (body, truncated) =
+                    read_body_capped(resp, settings.max_body_bytes, settings).await?;
+                fetched.body = Some(body);
+                fetched.truncated = truncated;
+            }
+            drop(permit);
+            fetched.elapsed = started.elapsed();
+            return Ok(fetched);
+        }
+        Err(FetchError::TooManyRedirects(MAX_REDIRECTS))
+    }
+}
+
+async fn read_body_capped(
+    mut resp: reqwest::Response,
+    cap: u64,
+    settings: &Settings,
+) -> Result<(Vec<u8>, bool), FetchError> {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut body = Vec::with_capacity(
+        resp.content_length()
+            .map_or(16 * 1024, |l| usize::try_from(l).unwrap_or(cap).min(cap)),
+    );
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = cap.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() >= cap {
+                    return Ok((body, true));
+                }
+            }
+            Ok(None) => return Ok((body, false)),
+            Err(e) => return Err(classify(&e, settings)),
+        }
+    }
+}
+
+/// Turns a reqwest error into what a webmaster can act on.
+fn classify(e: &reqwest::Error, settings: &Settings) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout(settings.timeout.as_secs());
+    }
+    let mut chain = String::new();
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return FetchError::Refused,
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::BrokenPipe => return FetchError::Reset(io.to_string()),
+                std::io::ErrorKind::TimedOut => {
+                    return FetchError::Timeout(settings.timeout.as_secs())
+                }
+                _ => {}
+            }
+        }
+        if !chain.is_empty() {
+            chain.push_str(": ");
+        }
+        chain.push_str(&s.to_string());
+        src = s.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("dns error") || lower.contains("failed to lookup") {
+        FetchError::Dns(chain)
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        FetchError::Tls(chain)
+    } else if lower.contains("connection refused") {
+        FetchError::Refused
+    } else if lower.contains("reset") || lower.contains("closed") || lower.contains("incomplete") {
+        FetchError::Reset(chain)
+    } else {
+        FetchError::Other(chain)
+    }
+}

@@ -1,0 +1,219 @@
+//! Frontier: which URLs a site's crawl has met, in what order they are fetched, and what each is.
+//!
+//! Breadth-first: URLs are fetched in the order they were discovered, so depth grows one level at
+//! a time and a page budget cuts the deepest pages first. Every URL gets a small integer id the
+//! first time it is seen and is fetched at most once per run. URLs arrive already normalised by
+//! the `url` crate (scheme and host lower-cased, default port dropped, path percent-encoded as
+//! UTF-8, dot segments removed) with the fragment dropped by the extract step.
+//!
+//! [`classify`] decides what a link is: a page of the site to parse, a resource of the site to
+//! check (attachment, image, script …, or a page beyond the depth or page budget), an external
+//! link to check, or nothing (excluded by the site's patterns, or external checks turned off).
+
+use std::collections::{HashMap, VecDeque};
+
+use url::Url;
+
+use crate::config::Site;
+use crate::store::{NewUrl, UrlKind, UrlRow};
+
+/// A URL waiting to be fetched.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: u32,
+    pub url: Url,
+    pub depth: u32,
+    pub kind: UrlKind,
+}
+
+/// The crawl order and the seen-set of one site's run.
+#[derive(Default)]
+pub struct Frontier {
+    seen: HashMap<String, u32>,
+    queue: VecDeque<Item>,
+    next_id: u32,
+    pages: usize,
+    /// Pages turned into plain checks because the page budget was spent.
+    pub over_budget: usize,
+}
+
+impl Frontier {
+    /// A frontier that starts at the homepage (id 0).
+    pub fn new(home: &Url) -> (Frontier, NewUrl) {
+        let mut f = Frontier::default();
+        let (_, new) = f.add(home, 0, UrlKind::Page);
+        (f, new.expect("empty frontier"))
+    }
+
+    /// The frontier of an interrupted run, rebuilt from the store: finished URLs are seen, the
+    /// rest queued again in their original order.
+    pub fn resume(rows: Vec<UrlRow>) -> Frontier {
+        let mut f = Frontier::default();
+        for r in rows {
+            f.next_id = f.next_id.max(r.id + 1);
+            if r.kind == UrlKind::Page {
+                f.pages += 1;
+            }
+            f.seen.insert(r.url.clone(), r.id);
+            if !r.done {
+                if let Ok(url) = Url::parse(&r.url) {
+                    f.queue.push_back(Item {
+                        id: r.id,
+                        url,
+                        depth: r.depth,
+                        kind: r.kind,
+                    });
+                }
+            }
+        }
+        f
+    }
+
+    /// The id of `url`, and the row to store when it is new (then it is queued too).
+    pub fn add(&mut self, url: &Url, depth: u32, kind: UrlKind) -> (u32, Option<NewUrl>) {
+        if let Some(id) = self.seen.get(url.as_str()) {
+            return (*id, None);
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.seen.insert(url.as_str().to_string(), id);
+        if kind == UrlKind::Page {
+            self.pages += 1;
+        }
+        self.queue.push_back(Item {
+            id,
+            url: url.clone(),
+            depth,
+            kind,
+        });
+        (
+            id,
+            Some(NewUrl {
+                id,
+                url: url.to_string(),
+                depth,
+                kind,
+            }),
+        )
+    }
+
+    pub fn pop(&mut self) -> Option<Item> {
+        self.queue.pop_front()
+    }
+
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn seen(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Pages queued or fetched so far (the page budget counts these).
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// What a link found at `depth` on a page of `site` is, if it is to be fetched at all.
+    pub fn classify(
+        &mut self,
+        site: &Site,
+        url: &Url,
+        element: &str,
+        depth: u32,
+    ) -> Option<UrlKind> {
+        if site.excluded(url) {
+            return None;
+        }
+        if !site.in_scope(url) {
+            return site.settings.check_external.then_some(UrlKind::External);
+        }
+        let navigable = matches!(element, "a" | "area" | "iframe" | "frame");
+        if !navigable || looks_like_file(url) {
+            return Some(UrlKind::Resource);
+        }
+        if depth as usize > site.settings.max_depth
+            || (self.pages >= site.settings.max_pages && !self.seen.contains_key(url.as_str()))
+        {
+            if !self.seen.contains_key(url.as_str()) {
+                self.over_budget += 1;
+            }
+            return Some(UrlKind::Resource);
+        }
+        Some(UrlKind::Page)
+    }
+}
+
+/// File extensions that are never HTML pages.
+const FILE_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "ofd", "txt", "csv",
+    "zip", "rar", "7z", "gz", "tar", "jpg", "jpeg", "png", "gif", "bmp", "svg", "webp", "ico",
+    "tif", "tiff", "mp3", "mp4", "avi", "flv", "wmv", "mov", "swf", "css", "js", "apk", "exe",
+    "msi", "dmg", "iso", "xml", "json", "ceb", "caj",
+];
+
+/// Whether the URL's path ends in an extension that is never a page.
+pub fn looks_like_file(url: &Url) -> bool {
+    let path = url.path();
+    let last = path.rsplit('/').next().unwrap_or("");
+    last.rsplit_once('.')
+        .is_some_and(|(_, ext)| FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_url_gets_one_id_and_is_queued_once() {
+        let home = Url::parse("http://s.gov.cn/").unwrap();
+        let (mut f, first) = Frontier::new(&home);
+        assert_eq!(first.id, 0);
+        let a = Url::parse("http://s.gov.cn/a.html").unwrap();
+        let (id1, new1) = f.add(&a, 1, UrlKind::Page);
+        let (id2, new2) = f.add(&a, 1, UrlKind::Page);
+        assert_eq!((id1, id2), (1, 1));
+        assert!(new1.is_some() && new2.is_none());
+        assert_eq!(f.queued(), 2);
+    }
+
+    #[test]
+    fn resume_requeues_only_unfinished_urls_in_order() {
+        let row = |id, url: &str, done| UrlRow {
+            id,
+            url: url.into(),
+            depth: 1,
+            kind: UrlKind::Page,
+            done,
+        };
+        let mut f = Frontier::resume(vec![
+            row(0, "http://s.gov.cn/", true),
+            row(1, "http://s.gov.cn/a", false),
+            row(2, "http://s.gov.cn/b", true),
+            row(3, "http://s.gov.cn/c", false),
+        ]);
+        assert_eq!(f.pop().unwrap().id, 1);
+        assert_eq!(f.pop().unwrap().id, 3);
+        assert!(f.pop().is_none());
+        let (id, new) = f.add(&Url::parse("http://s.gov.cn/b").unwrap(), 1, UrlKind::Page);
+        assert_eq!((id, new.is_none()), (2, true));
+        assert_eq!(
+            f.add(&Url::parse("http://s.gov.cn/d").unwrap(), 1, UrlKind::Page)
+                .0,
+            4
+        );
+    }
+
+    #[test]
+    fn attachments_are_resources_even_from_anchors() {
+        assert!(looks_like_file(
+            &Url::parse("http://s.gov.cn/files/附件1.PDF").unwrap()
+        ));
+        assert!(!looks_like_file(
+            &Url::parse("http://s.gov.cn/art/2024/6/19/art_1.html").unwrap()
+        ));
+        assert!(!looks_like_file(
+            &Url::parse("http://s.gov.cn/News/List.aspx?page=2").unwrap()
+        ));
+    }
+}

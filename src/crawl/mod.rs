@@ -1,0 +1,285 @@
+//! Crawl: walk one site breadth-first, fetch every URL once, and hand the results to the store.
+//!
+//! The flow for one site (driven by `cmd::crawl`):
+//!
+//! 1. [`probe_notfound`]: ask for a path that cannot exist, to learn the site's own answer (a
+//!    real 404, or a 200 "not found" page whose fingerprint marks soft 404s later);
+//! 2. [`crawl_site`]: pop URLs from the [`frontier::Frontier`], fetch them concurrently through
+//!    [`fetch::Fetcher`] (which applies [`politeness`]), parse pages with [`crate::extract`],
+//!    classify their links and queue the new ones; every finished URL goes to the store writer
+//!    in one atomic write with the links it revealed;
+//! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
+//!
+//! A stop request (Ctrl-C, SIGTERM) makes [`crawl_site`] stop launching fetches, abandon the ones
+//! in flight (they stay queued in the store) and return [`CrawlEnd::Stopped`]; the next `crawl`
+//! of the same period continues from the store.
+
+pub mod fetch;
+pub mod frontier;
+pub mod politeness;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::config::Site;
+use crate::extract::{self, charset};
+use crate::store::{self, PageRow, UrlKind, UrlRecord, UrlResult, Write, Writer};
+use fetch::{Fetched, Fetcher, Outcome, Want};
+use frontier::{Frontier, Item};
+
+/// Counters a progress display reads while a site is crawled.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicUsize,
+    pub seen: AtomicUsize,
+    pub pages: AtomicUsize,
+    pub failures: AtomicUsize,
+}
+
+/// How a crawl ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrawlEnd {
+    Finished,
+    Stopped,
+}
+
+/// A fetched URL, parsed when it was a page of the site.
+struct Job {
+    item: Item,
+    outcome: Outcome,
+    parsed: Option<Parsed>,
+}
+
+struct Parsed {
+    facts: extract::PageFacts,
+    encoding: &'static str,
+    encoding_source: &'static str,
+    truncated: bool,
+}
+
+/// Fetches a path that does not exist on the site: `(status, fingerprint when it answered 200)`.
+pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Option<u64>) {
+    let token: String = (0..12).map(|_| fastrand::alphanumeric()).collect();
+    let Ok(url) = site.url.join(&format!("/govpatrol-notfound-{token}.html")) else {
+        return (None, None);
+    };
+    let out = fetcher.fetch(&url, Want::Page, &site.settings).await;
+    match out.result {
+        Ok(f) => {
+            let fp = (f.status < 300)
+                .then(|| parse(site, &f).map(|p| p.facts.fingerprint))
+                .flatten();
+            (Some(f.status), fp)
+        }
+        Err(_) => (None, None),
+    }
+}
+
+/// Decodes and extracts a fetched page when it is an HTML page of the site.
+fn parse(site: &Site, f: &Fetched) -> Option<Parsed> {
+    let body = f.body.as_deref()?;
+    if f.status >= 300 || !f.is_html() || !site.in_scope(&f.final_url) {
+        return None;
+    }
+    let decoded = charset::decode(body, f.content_type.as_deref());
+    let enc = charset::encoding_for(decoded.encoding);
+    Some(Parsed {
+        facts: extract::extract(&decoded.text, &f.final_url, enc),
+        encoding: decoded.encoding,
+        encoding_source: decoded.source.as_str(),
+        truncated: f.truncated,
+    })
+}
+
+/// The stored form of an outcome.
+pub fn url_result(outcome: &Outcome) -> UrlResult {
+    let mut r = UrlResult {
+        attempts: outcome.attempts,
+        fetched_at: store::now(),
+        ..Default::default()
+    };
+    match &outcome.result {
+        Ok(f) => {
+            r.status = Some(f.status);
+            r.final_url = Some(f.final_url.to_string());
+            r.content_type = f.content_type.clone();
+            r.method = Some(f.method.to_string());
+            if !f.redirects.is_empty() {
+                r.redirects = serde_json::to_string(&f.redirects).ok();
+            }
+        }
+        Err(e) => {
+            r.error = Some(e.to_string());
+            r.skipped = matches!(e, fetch::FetchError::Robots(_));
+        }
+    }
+    r
+}
+
+async fn run_job(fetcher: Arc<Fetcher>, site: Arc<Site>, item: Item) -> Job {
+    let want = if item.kind == UrlKind::Page {
+        Want::Page
+    } else {
+        Want::Check
+    };
+    let outcome = fetcher.fetch(&item.url, want, &site.settings).await;
+    let parsed = match (&outcome.result, item.kind) {
+        (Ok(f), UrlKind::Page) => parse(&site, f),
+        _ => None,
+    };
+    Job {
+        item,
+        outcome,
+        parsed,
+    }
+}
+
+/// Crawls one site until the frontier is empty or `stop` turns true.
+#[allow(clippy::too_many_arguments)]
+pub async fn crawl_site(
+    fetcher: Arc<Fetcher>,
+    site: Arc<Site>,
+    run: i64,
+    mut frontier: Frontier,
+    writer: &Writer,
+    progress: &Progress,
+    mut stop: watch::Receiver<bool>,
+) -> Result<CrawlEnd, store::StoreError> {
+    let max_in_flight = (site.settings.max_connections * 2).max(8);
+    let mut in_flight = JoinSet::new();
+    let mut budget_logged = false;
+    loop {
+        if *stop.borrow() {
+            in_flight.abort_all();
+            return Ok(CrawlEnd::Stopped);
+        }
+        while in_flight.len() < max_in_flight {
+            let Some(item) = frontier.pop() else { break };
+            in_flight.spawn(run_job(fetcher.clone(), site.clone(), item));
+        }
+        if in_flight.is_empty() {
+            return Ok(CrawlEnd::Finished);
+        }
+        let job = tokio::select! {
+            biased;
+            _ = stop.changed() => continue,
+            j = in_flight.join_next() => j,
+        };
+        let Some(Ok(job)) = job else { continue };
+        let result = url_result(&job.outcome);
+        if result.error.is_some() || result.status.is_some_and(|s| s >= 400) {
+            progress.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut discovered = Vec::new();
+        let page = job.parsed.map(|p| {
+            let depth = job.item.depth + 1;
+            let mut links = Vec::with_capacity(p.facts.links.len());
+            for l in &p.facts.links {
+                let Some(kind) = frontier.classify(&site, &l.url, &l.element, depth) else {
+                    continue;
+                };
+                let (id, new) = frontier.add(&l.url, depth, kind);
+                discovered.extend(new);
+                links.push((id, l.element.clone(), l.text.clone()));
+            }
+            progress.pages.fetch_add(1, Ordering::Relaxed);
+            PageRow {
+                title: p.facts.title,
+                encoding: p.encoding.to_string(),
+                encoding_source: p.encoding_source.to_string(),
+                soft404: p.facts.soft404,
+                fingerprint: p.facts.fingerprint,
+                truncated: p.truncated,
+                links,
+                meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
+            }
+        });
+        if frontier.over_budget > 0 && !budget_logged {
+            budget_logged = true;
+            tracing::warn!(
+                site = %site.id,
+                "page budget reached (max_pages = {}, max_depth = {}): further pages are only checked, not parsed",
+                site.settings.max_pages,
+                site.settings.max_depth
+            );
+        }
+        writer.send(Write::Done {
+            run,
+            id: job.item.id,
+            result,
+            page,
+            discovered,
+        })?;
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        progress.seen.store(frontier.seen(), Ordering::Relaxed);
+    }
+}
+
+/// Fetches every failure once more (no further retries) and stores the new result. Returns how
+/// many recovered.
+pub async fn recheck(
+    fetcher: Arc<Fetcher>,
+    site: Arc<Site>,
+    run: i64,
+    failures: Vec<UrlRecord>,
+    writer: &Writer,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(CrawlEnd, usize), store::StoreError> {
+    let mut settings = site.settings.clone();
+    settings.retries = 0;
+    let settings = Arc::new(settings);
+    let mut set = JoinSet::new();
+    for rec in failures.into_iter().filter(|r| !r.result.skipped) {
+        let (fetcher, site, settings) = (fetcher.clone(), site.clone(), settings.clone());
+        set.spawn(async move {
+            let Ok(url) = Url::parse(&rec.url) else {
+                return (rec, None, None);
+            };
+            let want = if rec.kind == UrlKind::Page {
+                Want::Page
+            } else {
+                Want::Check
+            };
+            let out = fetcher.fetch(&url, want, &settings).await;
+            let page = match (&out.result, rec.kind) {
+                (Ok(f), UrlKind::Page) => {
+                    parse(&site, f).map(|p| (p.facts.soft404, p.facts.fingerprint))
+                }
+                _ => None,
+            };
+            (rec, Some(out), page)
+        });
+    }
+    let mut recovered = 0;
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = stop.changed() => { set.abort_all(); return Ok((CrawlEnd::Stopped, recovered)); }
+            n = set.join_next() => n,
+        };
+        let Some(joined) = next else { break };
+        let Ok((rec, Some(out), page)) = joined else {
+            continue;
+        };
+        let mut result = url_result(&out);
+        result.attempts += rec.result.attempts;
+        let ok = result.error.is_none()
+            && result.status.is_some_and(|s| s < 400)
+            && page.as_ref().is_none_or(|(soft, _)| soft.is_none());
+        if ok {
+            recovered += 1;
+            tracing::info!(url = %rec.url, "recovered on re-check");
+        }
+        writer.send(Write::Recheck {
+            run,
+            id: rec.id,
+            result,
+            page,
+        })?;
+    }
+    Ok((CrawlEnd::Finished, recovered))
+}

@@ -1,0 +1,400 @@
+//! Extract: what the crawler reads out of one fetched page. Pure functions, no I/O.
+//!
+//! [`extract`] parses decoded HTML once (scraper / html5ever, which never fails on malformed
+//! markup) and returns [`PageFacts`]: the title, every link with its element and text, the
+//! `<meta name>` tags (the national `SiteName` / `ColumnName` / `PubDate` … tags), whether the
+//! page looks like an error page served with status 200 (a soft 404), and a fingerprint used to
+//! recognise the site's own "not found" page. The crawler stores these facts; the checks read
+//! them back.
+//!
+//! ```
+//! use govpatrol::extract::extract;
+//! let url = url::Url::parse("http://www.example.gov.cn/zcwj/index.html").unwrap();
+//! let facts = extract(r#"<title>政策文件</title><a href="t20260101_1.html">某通知</a>
+//!     <a href="javascript:void(0)">打印</a><img src="/x.png" alt="图">"#, &url, encoding_rs::UTF_8);
+//! assert_eq!(facts.title, "政策文件");
+//! assert_eq!(facts.links.len(), 2);
+//! assert_eq!(facts.links[0].url.as_str(), "http://www.example.gov.cn/zcwj/t20260101_1.html");
+//! assert_eq!(facts.links[0].text, "某通知");
+//! assert_eq!(facts.links[1].element, "img");
+//! ```
+
+pub mod charset;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
+
+use encoding_rs::Encoding;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Longest link text kept.
+const MAX_TEXT: usize = 200;
+/// Most `<meta>` tags kept per page.
+const MAX_META: usize = 64;
+
+/// One link found on a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// Absolute, fragment dropped, as the WHATWG URL parser resolves it.
+    pub url: Url,
+    /// The element that holds it: `a`, `img`, `script`, `link`, `iframe` …
+    pub element: String,
+    /// The link's text (or an image's alt), whitespace collapsed.
+    pub text: String,
+}
+
+/// What the crawler keeps of one page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PageFacts {
+    pub title: String,
+    pub links: Vec<Link>,
+    /// `<meta name=… content=…>`, names lower-cased, first occurrence kept.
+    pub meta: BTreeMap<String, String>,
+    /// Why the page looks like an error page although it answered 200.
+    pub soft404: Option<String>,
+    /// Hash of the title and the non-ASCII text: equal for the site's "not found" page whatever
+    /// path was asked for.
+    pub fingerprint: u64,
+}
+
+static LINKS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse(
+        "a[href], area[href], img[src], script[src], link[href], iframe[src], frame[src], \
+         embed[src], source[src], object[data], video[src], audio[src]",
+    )
+    .expect("valid selector")
+});
+static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("valid"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid"));
+static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[name]").expect("valid"));
+static IMG: LazyLock<Selector> = LazyLock::new(|| Selector::parse("img[alt]").expect("valid"));
+
+/// Parses a page and extracts its facts. `encoding` is the page's, used to encode query strings
+/// as browsers do.
+pub fn extract(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts {
+    let doc = Html::parse_document(html);
+    facts_of(&doc, url, encoding)
+}
+
+/// [`extract`] on an already parsed document.
+pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts {
+    let title = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| collapse(&t.text().collect::<String>()))
+        .unwrap_or_default();
+    let base = doc
+        .select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| url.join(h.trim()).ok())
+        .unwrap_or_else(|| url.clone());
+    let links = links_of(doc, &base, encoding);
+    let mut meta = BTreeMap::new();
+    for m in doc.select(&META) {
+        if meta.len() >= MAX_META {
+            break;
+        }
+        if let (Some(name), Some(content)) = (m.value().attr("name"), m.value().attr("content")) {
+            meta.entry(name.trim().to_ascii_lowercase())
+                .or_insert_with(|| collapse(content));
+        }
+    }
+    let text = visible_text(doc);
+    PageFacts {
+        soft404: soft404_reason(&title, &text),
+        fingerprint: fingerprint(&title, &text),
+        title,
+        links,
+        meta,
+    }
+}
+
+/// Every checkable link of a page, deduplicated by target (first occurrence kept).
+pub fn links_of(doc: &Html, base: &Url, encoding: &'static Encoding) -> Vec<Link> {
+    fn encoder(enc: &'static Encoding) -> impl Fn(&str) -> Cow<'_, [u8]> {
+        move |s| enc.encode(s).0
+    }
+    let encode = encoder(encoding);
+    let options = Url::options().base_url(Some(base));
+    let options = if encoding == encoding_rs::UTF_8 {
+        options
+    } else {
+        options.encoding_override(Some(&encode))
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for el in doc.select(&LINKS) {
+        let name = el.value().name();
+        let attr = match name {
+            "a" | "area" | "link" => "href",
+            "object" => "data",
+            _ => "src",
+        };
+        if name == "link" {
+            let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
+            if rel.contains("dns-prefetch") || rel.contains("preconnect") {
+                continue;
+            }
+        }
+        let Some(raw) = el.value().attr(attr) else {
+            continue;
+        };
+        let Some(url) = resolve(raw, &options) else {
+            continue;
+        };
+        if !seen.insert(url.as_str().to_string()) {
+            continue;
+        }
+        out.push(Link {
+            url,
+            element: name.to_string(),
+            text: link_text(&el),
+        });
+    }
+    out
+}
+
+/// Resolves an href; `None` for links that are not fetchable resources.
+fn resolve(raw: &str, options: &url::ParseOptions<'_>) -> Option<Url> {
+    let href = raw.trim();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let lower = href
+        .get(..href.len().min(11))
+        .unwrap_or(href)
+        .to_ascii_lowercase();
+    if [
+        "javascript:",
+        "mailto:",
+        "tel:",
+        "data:",
+        "about:",
+        "sms:",
+        "vbscript:",
+    ]
+    .iter()
+    .any(|s| lower.starts_with(s))
+    {
+        return None;
+    }
+    let mut url = options.parse(href).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url)
+}
+
+fn link_text(el: &ElementRef<'_>) -> String {
+    let v = el.value();
+    let mut text = match v.name() {
+        "a" | "area" => collapse(&el.text().collect::<String>()),
+        _ => String::new(),
+    };
+    if text.is_empty() {
+        text = v
+            .attr("alt")
+            .or_else(|| v.attr("title"))
+            .map(collapse)
+            .unwrap_or_default();
+    }
+    if text.is_empty() && v.name() == "a" {
+        if let Some(img) = el.select(&IMG).next() {
+            text = collapse(img.value().attr("alt").unwrap_or(""));
+        }
+    }
+    if text.chars().count() > MAX_TEXT {
+        text = text.chars().take(MAX_TEXT).collect();
+    }
+    text
+}
+
+/// Whitespace (including full-width spaces and nbsp) collapsed to single spaces, trimmed.
+pub fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}') {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The text a reader sees in `<body>` (scripts, styles and comments left out).
+pub fn visible_text(doc: &Html) -> String {
+    let mut out = String::new();
+    // An explicit stack: deeply nested markup cannot overflow the call stack.
+    let mut stack = vec![doc.tree.root()];
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => {
+                out.push_str(t);
+                out.push(' ');
+            }
+            Node::Element(e)
+                if matches!(
+                    e.name(),
+                    "script" | "style" | "noscript" | "head" | "template"
+                ) => {}
+            _ => stack.extend(node.children().rev()),
+        }
+    }
+    collapse(&out)
+}
+
+/// Phrases that error pages use.
+const NOT_FOUND_PHRASES: &[&str] = &[
+    "页面不存在",
+    "页面未找到",
+    "找不到页面",
+    "找不到该页面",
+    "找不到您要访问的页面",
+    "您访问的页面不存在",
+    "您所访问的页面不存在",
+    "页面已删除",
+    "信息不存在或已删除",
+    "该信息不存在",
+    "page not found",
+];
+
+/// Why a 200 page looks like an error page: an error title, or a short body that says so.
+pub fn soft404_reason(title: &str, text: &str) -> Option<String> {
+    let t = title.to_lowercase();
+    if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| t.contains(*p)) {
+        return Some(format!("title says {p}"));
+    }
+    let title_404 = t.trim() == "404"
+        || t.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "404")
+            && (t.contains("not found") || t.contains("错误") || t.chars().count() < 20);
+    if title_404 {
+        return Some("title says 404".into());
+    }
+    if text.chars().count() <= 600 {
+        let lower = text.to_lowercase();
+        if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| lower.contains(*p)) {
+            return Some(format!("short page says {p}"));
+        }
+    }
+    None
+}
+
+/// FNV-1a over the title and the non-ASCII characters of the text.
+pub fn fingerprint(title: &str, text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    title.bytes().for_each(&mut eat);
+    eat(0);
+    let mut buf = [0u8; 4];
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(html: &str, url: &str) -> PageFacts {
+        extract(html, &Url::parse(url).unwrap(), encoding_rs::UTF_8)
+    }
+
+    #[test]
+    fn every_element_kind_is_a_link_and_skippable_schemes_are_not() {
+        let f = facts(
+            r##"<link rel="stylesheet" href="/css/a.css"><link rel="dns-prefetch" href="//x.cn">
+            <script src="/js/a.js"></script><a href="#top">top</a><a href="mailto:a@b.cn">m</a>
+            <a href="tel:123">t</a><a href=" javascript:void(0) ">j</a><a href="data:text/plain,x">d</a>
+            <iframe src="/f.html"></iframe><img src="p.png" alt=" 图片 "><area href="/map.html">
+            <embed src="/e.swf"><object data="/o.pdf"></object><a href="/a.html#sec">文章</a>"##,
+            "http://s.gov.cn/dir/page.html",
+        );
+        let got: Vec<_> = f
+            .links
+            .iter()
+            .map(|l| (l.element.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("link", "http://s.gov.cn/css/a.css"),
+                ("script", "http://s.gov.cn/js/a.js"),
+                ("iframe", "http://s.gov.cn/f.html"),
+                ("img", "http://s.gov.cn/dir/p.png"),
+                ("area", "http://s.gov.cn/map.html"),
+                ("embed", "http://s.gov.cn/e.swf"),
+                ("object", "http://s.gov.cn/o.pdf"),
+                ("a", "http://s.gov.cn/a.html"),
+            ]
+        );
+        assert_eq!(f.links[3].text, "图片");
+    }
+
+    #[test]
+    fn base_href_and_dot_segments() {
+        let f = facts(
+            r#"<base href="http://s.gov.cn/x/y/"><a href="../z.html">z</a><a href="./w.html">w</a>"#,
+            "http://s.gov.cn/other/",
+        );
+        assert_eq!(f.links[0].url.as_str(), "http://s.gov.cn/x/z.html");
+        assert_eq!(f.links[1].url.as_str(), "http://s.gov.cn/x/y/w.html");
+    }
+
+    #[test]
+    fn chinese_path_is_utf8_percent_encoded_and_gbk_query_is_gbk_encoded() {
+        let url = Url::parse("http://s.gov.cn/a/").unwrap();
+        let f = extract(
+            r#"<a href="/files/附件1.pdf?q=通知">附件</a>"#,
+            &url,
+            encoding_rs::GB18030,
+        );
+        assert_eq!(
+            f.links[0].url.as_str(),
+            "http://s.gov.cn/files/%E9%99%84%E4%BB%B61.pdf?q=%CD%A8%D6%AA"
+        );
+    }
+
+    #[test]
+    fn soft_404_by_title_or_short_body_but_not_a_long_article() {
+        assert!(soft404_reason("页面不存在", "").is_some());
+        assert!(soft404_reason("404 Not Found", "").is_some());
+        assert!(soft404_reason("示例部", "抱歉，您访问的页面不存在。返回首页").is_some());
+        assert!(soft404_reason("关于第404期简报的通知", "").is_none());
+        let long = "正文".repeat(400) + "页面不存在";
+        assert!(soft404_reason("某文章", &long).is_none());
+    }
+
+    #[test]
+    fn fingerprint_ignores_the_path_echoed_in_an_error_page() {
+        let a = fingerprint("错误", "您访问的页面 /abc123.html 不存在");
+        let b = fingerprint("错误", "您访问的页面 /zzz999.html 不存在");
+        assert_eq!(a, b);
+        assert_ne!(a, fingerprint("错误", "正常的文章内容"));
+    }
+
+    #[test]
+    fn meta_names_are_lowercased_and_title_collapsed() {
+        let f = facts(
+            "<head><title>\n 通知\u{3000}公告 </title><meta name=\"PubDate\" content=\"2026-11-20 09:30\"></head>",
+            "http://s.gov.cn/",
+        );
+        assert_eq!(f.title, "通知 公告");
+        assert_eq!(
+            f.meta.get("pubdate").map(String::as_str),
+            Some("2026-11-20 09:30")
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! govpatrol inspects Chinese government websites the way the State Council's inspection
+//! indicators (《政府网站与政务新媒体检查指标》) require, and writes what webmasters and the
+//! general office need: CSV files, findings.jsonl and, later, reports and rectification notices.
+//!
+//! The data flow, one module per step (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! config (targets.toml) ─▶ crawl::frontier ─▶ crawl::fetch (+ crawl::politeness)
+//!      ─▶ extract ─▶ store ─▶ checks ─▶ store (findings, first_seen) ─▶ report
+//! ```
+//!
+//! [`run::crawl`] drives one inspection; [`sample`] is the built-in sample ministry site that
+//! `govpatrol demo` and the tests crawl.
+//!
+//! ```no_run
+//! # async fn f() -> anyhow::Result<()> {
+//! let targets = govpatrol::config::Targets::load("targets.toml".as_ref())?;
+//! let opts = govpatrol::run::RunOptions {
+//!     out: "reports".into(),
+//!     as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+//!     fresh: false,
+//!     progress_bars: false,
+//!     progress_lines: true,
+//! };
+//! let (_tx, stop) = tokio::sync::watch::channel(false);
+//! let summary = govpatrol::run::crawl(&targets, &opts, stop).await?;
+//! for site in &summary.sites {
+//!     println!("{}: {} findings in {}", site.site, site.findings.len(), site.dir.display());
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod checks;
+pub mod config;
+pub mod crawl;
+pub mod demo;
+pub mod extract;
+pub mod page;
+pub mod report;
+pub mod run;
+pub mod sample;
+pub mod store;

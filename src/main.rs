@@ -1,0 +1,218 @@
+//! The `govpatrol` command line: argument parsing, logging, exit codes. Everything else lives in
+//! the library (`src/lib.rs`).
+//!
+//! Exit codes: 0 the run completed (with findings or not), 1 runtime failure, 2 bad
+//! configuration or arguments, 130 stopped by Ctrl-C / SIGTERM (run the same command again to
+//! continue).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use govpatrol::config::{ConfigError, CrawlSettings, Settings, Targets};
+use govpatrol::run::{self, RunOptions, RunSummary};
+
+#[derive(Parser)]
+#[command(
+    name = "govpatrol",
+    version,
+    about = "Inspect government websites against the State Council inspection indicators"
+)]
+struct Cli {
+    /// Only warnings and errors (for cron).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// More log detail.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate targets.toml: unknown keys, bad URLs, duplicate ids, wrong types.
+    CheckConfig {
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+    },
+    /// Crawl the configured sites and write <out>/<YYYY-MM>/<site>/ reports.
+    Crawl {
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// The check point (YYYY-MM-DD); defaults to today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Only these sites (repeatable).
+        #[arg(long = "site", value_name = "ID")]
+        sites: Vec<String>,
+        /// Continue an interrupted run of the same period (the default; kept for scripts).
+        #[arg(long, conflicts_with = "fresh")]
+        resume: bool,
+        /// Start over instead of continuing an interrupted run.
+        #[arg(long)]
+        fresh: bool,
+        #[command(flatten)]
+        settings: CrawlSettings,
+    },
+    /// Show what the crawler sees on one page.
+    Page {
+        url: url::Url,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        settings: CrawlSettings,
+    },
+    /// Start the built-in sample ministry site on 127.0.0.1, crawl it and write reports.
+    Demo {
+        #[arg(long, default_value = "demo-reports")]
+        out: PathBuf,
+        /// The check point (YYYY-MM-DD); defaults to today.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if cli.quiet {
+        "warn"
+    } else if cli.verbose {
+        "govpatrol=debug,info"
+    } else {
+        "info"
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            let config = e.chain().any(|c| c.downcast_ref::<ConfigError>().is_some());
+            eprintln!("error: {e:#}");
+            ExitCode::from(if config { 2 } else { 1 })
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let interactive = std::io::stderr().is_terminal() && !cli.quiet;
+    let opts = |out: PathBuf, as_of: Option<NaiveDate>, fresh| RunOptions {
+        out,
+        as_of: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        fresh,
+        progress_bars: interactive,
+        progress_lines: !interactive && !cli.quiet,
+    };
+    match cli.command {
+        Command::CheckConfig { targets } => {
+            let t = Targets::load(&targets)?;
+            println!(
+                "{}: {} sites, configuration is valid",
+                targets.display(),
+                t.sites.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Crawl {
+            targets,
+            out,
+            as_of,
+            sites,
+            resume: _,
+            fresh,
+            settings,
+        } => {
+            let mut t = Targets::load(&targets)?;
+            t.select(&sites)?;
+            t.apply_cli(&settings)?;
+            let stop = run::stop_on_signals();
+            let summary = run::crawl(&t, &opts(out, as_of, fresh), stop).await?;
+            Ok(finish(&summary, cli.quiet))
+        }
+        Command::Page {
+            url,
+            json,
+            settings,
+        } => {
+            let mut s = Settings::default();
+            s.apply(&settings);
+            let view = govpatrol::page::inspect_page(&url, &s).await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                print!("{}", govpatrol::page::render_text(&view));
+            }
+            Ok(if view.error.is_some() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Demo { out, as_of } => {
+            let stop = run::stop_on_signals();
+            let o = opts(out.clone(), as_of, true);
+            let (summary, sites) = govpatrol::demo::run_demo(&out, o.as_of, o.clone(), stop)
+                .await
+                .context("demo failed")?;
+            let code = finish(&summary, false);
+            println!(
+                "\nThe sample sites had {} planted link defects. Reports are in {}/{}/",
+                sites.planted.len(),
+                out.display(),
+                summary.period
+            );
+            Ok(code)
+        }
+    }
+}
+
+/// Prints the per-site summary and picks the exit code.
+fn finish(summary: &RunSummary, quiet: bool) -> ExitCode {
+    if !quiet {
+        for s in &summary.sites {
+            let count = |check: &str| s.findings.iter().filter(|f| f.check == check).count();
+            println!(
+                "{:<12} {:>6} URLs {:>6} pages  {:>4} broken links  {:>3} links to review  → {}{}",
+                s.site,
+                s.urls,
+                s.pages,
+                count("broken_link"),
+                count("link_needs_review"),
+                s.dir.display(),
+                if s.resumed { "  (resumed)" } else { "" }
+            );
+            if let Some(e) = &s.homepage_error {
+                println!("{:<12} the homepage could not be opened: {e}", "");
+            }
+        }
+    }
+    if summary.interrupted {
+        eprintln!("stopped before the end; run the same command again to continue");
+        return ExitCode::from(130);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,117 @@
+//! `govpatrol page URL`: what the crawler sees on one page, so a webmaster can ask "why did you
+//! say that?".
+//!
+//! It fetches the page exactly as a crawl would (same politeness, robots.txt, charset rules and
+//! extraction) and shows the final URL after redirects, the status, the encoding and where it came
+//! from, the title, the `<meta>` tags, whether the page reads as an error page, and every link
+//! with its element and text. `--json` prints the same as one JSON object for scripts.
+
+use serde::Serialize;
+use url::Url;
+
+use crate::config::Settings;
+use crate::crawl::fetch::{Fetcher, Hop, Want};
+use crate::extract::{self, charset, Link};
+
+/// What the crawler sees on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub url: String,
+    pub final_url: Option<String>,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub redirects: Vec<Hop>,
+    pub content_type: Option<String>,
+    pub encoding: Option<String>,
+    pub encoding_source: Option<String>,
+    pub title: Option<String>,
+    pub soft404: Option<String>,
+    pub meta: std::collections::BTreeMap<String, String>,
+    pub links: Vec<Link>,
+    pub attempts: u32,
+    pub elapsed_ms: u64,
+}
+
+/// Fetches and reads one page.
+pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
+    let fetcher = Fetcher::new(&settings.user_agent, settings.max_connections);
+    let out = fetcher.fetch(url, Want::Body, settings).await;
+    let mut view = PageView {
+        url: url.to_string(),
+        final_url: None,
+        status: None,
+        error: None,
+        redirects: Vec::new(),
+        content_type: None,
+        encoding: None,
+        encoding_source: None,
+        title: None,
+        soft404: None,
+        meta: Default::default(),
+        links: Vec::new(),
+        attempts: out.attempts,
+        elapsed_ms: 0,
+    };
+    match out.result {
+        Err(e) => view.error = Some(e.to_string()),
+        Ok(f) => {
+            view.final_url = Some(f.final_url.to_string());
+            view.status = Some(f.status);
+            view.redirects = f.redirects.clone();
+            view.content_type = f.content_type.clone();
+            view.elapsed_ms = u64::try_from(f.elapsed.as_millis()).unwrap_or(u64::MAX);
+            if let (Some(body), true) = (f.body.as_deref(), f.is_html()) {
+                let d = charset::decode(body, f.content_type.as_deref());
+                let facts =
+                    extract::extract(&d.text, &f.final_url, charset::encoding_for(d.encoding));
+                view.encoding = Some(d.encoding.to_string());
+                view.encoding_source = Some(d.source.as_str().to_string());
+                view.title = Some(facts.title);
+                view.soft404 = facts.soft404;
+                view.meta = facts.meta;
+                view.links = facts.links;
+            }
+        }
+    }
+    view
+}
+
+/// The human-readable rendering.
+pub fn render_text(v: &PageView) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let _ = writeln!(s, "URL:        {}", v.url);
+    for h in &v.redirects {
+        let _ = writeln!(s, "redirect:   {} ({})", h.url, h.status);
+    }
+    let _ = writeln!(s, "final URL:  {}", opt(&v.final_url));
+    match (&v.error, v.status) {
+        (Some(e), _) => {
+            let _ = writeln!(s, "error:      {e} (after {} attempts)", v.attempts);
+        }
+        (None, Some(st)) => {
+            let _ = writeln!(s, "status:     {st} ({} ms)", v.elapsed_ms);
+        }
+        _ => {}
+    }
+    let _ = writeln!(s, "type:       {}", opt(&v.content_type));
+    if let Some(enc) = &v.encoding {
+        let _ = writeln!(s, "encoding:   {enc} (from {})", opt(&v.encoding_source));
+    }
+    let _ = writeln!(s, "title:      {}", opt(&v.title));
+    if let Some(why) = &v.soft404 {
+        let _ = writeln!(s, "soft 404:   {why}");
+    }
+    if !v.meta.is_empty() {
+        let _ = writeln!(s, "meta:");
+        for (k, val) in &v.meta {
+            let _ = writeln!(s, "  {k} = {val}");
+        }
+    }
+    let _ = writeln!(s, "links ({}):", v.links.len());
+    for l in &v.links {
+        let _ = writeln!(s, "  {:<7} {}  {}", l.element, l.url, l.text);
+    }
+    s
+}

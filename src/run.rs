@@ -1,0 +1,396 @@
+//! Run: one inspection of the configured sites, from targets to reports.
+//!
+//! ```text
+//! targets ─▶ frontier ─▶ fetch ─▶ extract ─▶ store ─▶ checks ─▶ store (findings) ─▶ reports
+//! ```
+//!
+//! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
+//! different hosts do not slow each other): it begins or resumes each site's run in the store,
+//! crawls, re-checks failures, runs the checks over what was stored, records the findings with
+//! their `first_seen`, and writes `<out>/<YYYY-MM>/<site>/`. A stop signal ends it early with
+//! every finished URL stored; running the same command again continues.
+//!
+//! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::sync::watch;
+
+use crate::checks::{self, links::LinkRef, Finding};
+use crate::config::{Site, Targets};
+use crate::crawl::{self, fetch::Fetcher, frontier::Frontier, CrawlEnd, Progress};
+use crate::report::{self, ReportError};
+use crate::store::{self, Store, StoreError, Write, Writer};
+
+/// Errors of a run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("cannot use the output folder {path}: {source}")]
+    Out {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "another govpatrol run is using {0} (lock file .govpatrol.lock); wait for it to finish"
+    )]
+    Locked(PathBuf),
+}
+
+/// What a run is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub out: PathBuf,
+    /// The check point; the period folder is its month.
+    pub as_of: NaiveDate,
+    /// Start over instead of continuing an interrupted run of the same period.
+    pub fresh: bool,
+    /// Show progress bars (stderr is a terminal and not `--quiet`).
+    pub progress_bars: bool,
+    /// Log progress lines every so often (not a terminal, not `--quiet`).
+    pub progress_lines: bool,
+}
+
+/// The result for one site.
+#[derive(Debug, Clone)]
+pub struct SiteSummary {
+    pub site: String,
+    pub dir: PathBuf,
+    pub resumed: bool,
+    pub urls: usize,
+    pub pages: usize,
+    pub findings: Vec<Finding>,
+    /// Set when the homepage itself could not be fetched.
+    pub homepage_error: Option<String>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub period: String,
+    pub sites: Vec<SiteSummary>,
+    /// True when a stop signal ended it early (resume with the same command).
+    pub interrupted: bool,
+}
+
+/// The monthly period (`YYYY-MM`) of a check point.
+pub fn period_of(as_of: NaiveDate) -> String {
+    as_of.format("%Y-%m").to_string()
+}
+
+/// Holds the output folder's lock for as long as it lives.
+pub struct OutLock(#[allow(dead_code)] File);
+
+/// Takes the output folder's lock or says who holds it.
+pub fn lock_out(out: &Path) -> Result<OutLock, RunError> {
+    let io = |source| RunError::Out {
+        path: out.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(out).map_err(io)?;
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".govpatrol.lock"))
+        .map_err(io)?;
+    match f.try_lock() {
+        Ok(()) => Ok(OutLock(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Locked(out.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
+/// A stop signal that turns true on Ctrl-C or SIGTERM.
+pub fn stop_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::warn!("stopping: finished work is saved; run the same command again to continue");
+        let _ = tx.send(true);
+    });
+    rx
+}
+
+/// Crawls, checks and reports every site of `targets`.
+pub async fn crawl(
+    targets: &Targets,
+    opts: &RunOptions,
+    stop: watch::Receiver<bool>,
+) -> Result<RunSummary, RunError> {
+    let _lock = lock_out(&opts.out)?;
+    let db = store::db_path(&opts.out);
+    let period = period_of(opts.as_of);
+    Store::open(&db)?; // creates the schema before concurrent use
+    let writer = Arc::new(Writer::start(&db)?);
+    let max_conn = targets
+        .sites
+        .iter()
+        .map(|s| s.settings.max_connections)
+        .max()
+        .unwrap_or(64);
+    let ua = targets.defaults.user_agent.clone();
+    let fetcher = Arc::new(Fetcher::new(&ua, max_conn));
+    let bars = opts.progress_bars.then(indicatif::MultiProgress::new);
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, site) in targets.sites.iter().enumerate() {
+        let site = Arc::new(site.clone());
+        let (fetcher, writer, stop) = (fetcher.clone(), writer.clone(), stop.clone());
+        let (db, period, opts) = (db.clone(), period.clone(), opts.clone());
+        let bar = bars.as_ref().map(|m| {
+            let b = m.add(indicatif::ProgressBar::new_spinner());
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {prefix:<12} {elapsed:>4} {msg}",
+                )
+                .expect("template"),
+            );
+            b.set_prefix(site.id.clone());
+            b.enable_steady_tick(Duration::from_millis(200));
+            b
+        });
+        tasks.spawn(async move {
+            let r = inspect_site(
+                site,
+                &db,
+                &period,
+                &opts,
+                fetcher,
+                &writer,
+                stop,
+                bar.as_ref(),
+            )
+            .await;
+            (i, r)
+        });
+    }
+    let mut results: Vec<(usize, SiteSummary)> = Vec::new();
+    let mut interrupted = false;
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((i, Ok(Some(s)))) => results.push((i, s)),
+            Ok((_, Ok(None))) => interrupted = true,
+            Ok((_, Err(e))) => {
+                first_error.get_or_insert(e);
+            }
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    if let Ok(w) = Arc::try_unwrap(writer) {
+        w.close()?;
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    results.sort_by_key(|(i, _)| *i);
+    Ok(RunSummary {
+        period,
+        sites: results.into_iter().map(|(_, s)| s).collect(),
+        interrupted,
+    })
+}
+
+/// One site: begin or resume, crawl, re-check, check, report. `None` when stopped.
+#[allow(clippy::too_many_arguments)]
+async fn inspect_site(
+    site: Arc<Site>,
+    db: &Path,
+    period: &str,
+    opts: &RunOptions,
+    fetcher: Arc<Fetcher>,
+    writer: &Writer,
+    stop: watch::Receiver<bool>,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Result<Option<SiteSummary>, RunError> {
+    let mut store = Store::open(db)?;
+    let as_of = opts.as_of.to_string();
+    let run = store.begin_run(&site.id, period, &as_of, site.url.as_str(), opts.fresh)?;
+    if run.resumed {
+        tracing::info!(site = %site.id, "continuing the interrupted run of {period}");
+    }
+    if run.status == "crawling" {
+        let frontier = if run.resumed {
+            Frontier::resume(store.urls(run.id)?)
+        } else {
+            let (f, home) = Frontier::new(&site.url);
+            writer.send(Write::Queue {
+                run: run.id,
+                urls: vec![home],
+            })?;
+            f
+        };
+        if run.notfound_status.is_none() && run.notfound_fingerprint.is_none() {
+            let (status, fp) = crawl::probe_notfound(&fetcher, &site).await;
+            store.set_notfound(run.id, status, fp)?;
+        }
+        let progress = Arc::new(Progress::default());
+        let reporter = spawn_progress(
+            &site.id,
+            progress.clone(),
+            bar.cloned(),
+            opts.progress_lines,
+        );
+        let end = crawl::crawl_site(
+            fetcher.clone(),
+            site.clone(),
+            run.id,
+            frontier,
+            writer,
+            &progress,
+            stop.clone(),
+        )
+        .await;
+        reporter.abort();
+        if let Some(b) = bar {
+            b.set_message(format!(
+                "{} URLs; re-checking failures",
+                progress.done.load(Ordering::Relaxed)
+            ));
+        }
+        if end? == CrawlEnd::Stopped {
+            writer.flush()?;
+            if let Some(b) = bar {
+                b.finish_with_message("stopped");
+            }
+            return Ok(None);
+        }
+        writer.flush()?;
+        let failures = store.failures(run.id)?;
+        let (end, recovered) =
+            crawl::recheck(fetcher, site.clone(), run.id, failures, writer, stop).await?;
+        writer.flush()?;
+        if end == CrawlEnd::Stopped {
+            return Ok(None);
+        }
+        if recovered > 0 {
+            tracing::info!(site = %site.id, "{recovered} failures recovered on re-check and are not reported");
+        }
+        store.set_status(run.id, "checking")?;
+    }
+    let summary = check_and_report(&mut store, &site, run.id, &opts.out, period)?;
+    store.set_status(run.id, "done")?;
+    if let Some(b) = bar {
+        b.finish_with_message(format!(
+            "{} URLs, {} pages, {} findings",
+            summary.urls,
+            summary.pages,
+            summary.findings.len()
+        ));
+    }
+    Ok(Some(SiteSummary {
+        resumed: run.resumed,
+        ..summary
+    }))
+}
+
+/// Runs the checks over a stored run, saves the findings and writes the site's reports.
+pub fn check_and_report(
+    store: &mut Store,
+    site: &Site,
+    run: i64,
+    out: &Path,
+    period: &str,
+) -> Result<SiteSummary, RunError> {
+    let stored = store.run(run)?;
+    let all = store.records(run, "")?;
+    let home = all.iter().find(|r| r.id == 0);
+    let mut homepages = vec![site.url.to_string()];
+    if let Some(f) = home.and_then(|h| h.result.final_url.clone()) {
+        homepages.push(f);
+    }
+    let homepage_error = home.and_then(|h| match (&h.result.error, h.result.status) {
+        (Some(e), _) => Some(e.clone()),
+        (None, Some(s)) if s >= 400 => Some(format!("HTTP {s}")),
+        _ => None,
+    });
+    if let Some(e) = &homepage_error {
+        tracing::error!(site = %site.id, "the homepage {} could not be opened: {e}", site.url);
+    }
+    let facts = checks::links::SiteFacts {
+        site: site.id.clone(),
+        homepages,
+        notfound_fingerprint: stored
+            .notfound_status
+            .filter(|s| *s < 300)
+            .and(stored.notfound_fingerprint),
+    };
+    let failures = store.failures(run)?;
+    let mut links = Vec::new();
+    let failing: std::collections::HashSet<u32> = failures.iter().map(|r| r.id).collect();
+    let mut pages = 0;
+    store.for_each_page_links(run, |_, page_url, page_links| {
+        pages += 1;
+        for (target, element, text) in page_links {
+            if failing.contains(&target) {
+                links.push(LinkRef {
+                    page_url: page_url.to_string(),
+                    target,
+                    element,
+                    text,
+                });
+            }
+        }
+    })?;
+    let mut findings = checks::links::check_links(&facts, &failures, links);
+    store.save_findings(run, &mut findings)?;
+    let dir = report::write_site(out, period, &site.id, &findings)?;
+    Ok(SiteSummary {
+        site: site.id.clone(),
+        dir,
+        resumed: false,
+        urls: all.len(),
+        pages,
+        findings,
+        homepage_error,
+    })
+}
+
+fn spawn_progress(
+    site: &str,
+    p: Arc<Progress>,
+    bar: Option<indicatif::ProgressBar>,
+    lines: bool,
+) -> tokio::task::JoinHandle<()> {
+    let site = site.to_string();
+    tokio::spawn(async move {
+        let mut tick = 0u64;
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            tick += 1;
+            let msg = format!(
+                "{} of {} URLs fetched, {} pages parsed, {} failures so far",
+                p.done.load(Ordering::Relaxed),
+                p.seen.load(Ordering::Relaxed),
+                p.pages.load(Ordering::Relaxed),
+                p.failures.load(Ordering::Relaxed)
+            );
+            if let Some(b) = &bar {
+                b.set_message(msg);
+            } else if lines && tick % 40 == 0 {
+                tracing::info!(site = %site, "{msg}");
+            }
+        }
+    })
+}

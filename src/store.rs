@@ -1,0 +1,767 @@
+//! Store: the history database (SQLite, `<out>/govpatrol.sqlite`).
+//!
+//! It holds every run (one site, one period), every URL the run met with what fetching it gave,
+//! the facts of every parsed page (title, encoding, links, meta tags), the findings of each run,
+//! and each finding's `first_seen` across runs. It is what makes a crawl resumable and a report
+//! rebuildable without crawling again.
+//!
+//! Writes during a crawl go through [`Writer`], a thread that owns its own connection and commits
+//! in transactions: a page is marked done in the same transaction that records its links and
+//! queues the URLs it discovered, so after a crash or `kill -9` the database is always a
+//! consistent prefix of the crawl, and `crawl` picks up from there ([`Store::begin_run`]).
+//!
+//! Invariants: one row per (run, URL); `state = 'done'` only with its result; findings of a run
+//! are replaced as a whole; `history.first_seen` is never moved later.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::checks::Finding;
+
+/// Errors of the history store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("history database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("history database {path}: the writer stopped: {message}")]
+    Writer { path: PathBuf, message: String },
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    period TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- crawling | checking | done
+    home_url TEXT NOT NULL,
+    notfound_status INTEGER,         -- what the site answers for a path that does not exist
+    notfound_fingerprint INTEGER
+);
+CREATE TABLE IF NOT EXISTS urls (
+    run_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- page | resource | external
+    state TEXT NOT NULL,             -- queued | done | skipped
+    status INTEGER,
+    error TEXT,
+    final_url TEXT,
+    content_type TEXT,
+    method TEXT,
+    attempts INTEGER,
+    redirects TEXT,
+    fetched_at TEXT,
+    rechecked INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pages (
+    run_id INTEGER NOT NULL,
+    url_id INTEGER NOT NULL,
+    title TEXT,
+    encoding TEXT,
+    encoding_source TEXT,
+    soft404 TEXT,
+    fingerprint INTEGER,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    links TEXT NOT NULL,             -- JSON [[target url id, element, text], ...]
+    meta TEXT NOT NULL,              -- JSON {name: content}
+    PRIMARY KEY (run_id, url_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS findings (
+    run_id INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    site TEXT NOT NULL,
+    check_name TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    url TEXT NOT NULL,
+    page_url TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (run_id, id)
+);
+CREATE TABLE IF NOT EXISTS history (
+    site TEXT NOT NULL,
+    id TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (site, id)
+);
+";
+
+/// The database file inside an output folder.
+pub fn db_path(out: &Path) -> PathBuf {
+    out.join("govpatrol.sqlite")
+}
+
+/// A run as stored.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: i64,
+    pub site: String,
+    pub period: String,
+    pub as_of: String,
+    pub status: String,
+    pub home_url: String,
+    pub notfound_status: Option<u16>,
+    pub notfound_fingerprint: Option<u64>,
+    /// True when this run was interrupted earlier and is being continued.
+    pub resumed: bool,
+}
+
+/// One URL of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlRow {
+    pub id: u32,
+    pub url: String,
+    pub depth: u32,
+    pub kind: UrlKind,
+    pub done: bool,
+}
+
+/// How a URL is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlKind {
+    /// On the site: fetched with GET and parsed when it is HTML.
+    Page,
+    /// On the site but not a page (attachment, image, script …): checked.
+    Resource,
+    /// On another host: checked.
+    External,
+}
+
+impl UrlKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlKind::Page => "page",
+            UrlKind::Resource => "resource",
+            UrlKind::External => "external",
+        }
+    }
+    fn parse(s: &str) -> UrlKind {
+        match s {
+            "page" => UrlKind::Page,
+            "resource" => UrlKind::Resource,
+            _ => UrlKind::External,
+        }
+    }
+}
+
+/// What fetching one URL gave.
+#[derive(Debug, Clone, Default)]
+pub struct UrlResult {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub final_url: Option<String>,
+    pub content_type: Option<String>,
+    pub method: Option<String>,
+    pub attempts: u32,
+    pub redirects: Option<String>,
+    pub fetched_at: String,
+    /// Not fetched on purpose (robots.txt, budget); `error` says why.
+    pub skipped: bool,
+}
+
+/// The stored facts of a parsed page.
+#[derive(Debug, Clone)]
+pub struct PageRow {
+    pub title: String,
+    pub encoding: String,
+    pub encoding_source: String,
+    pub soft404: Option<String>,
+    pub fingerprint: u64,
+    pub truncated: bool,
+    /// (target URL id, element, text)
+    pub links: Vec<(u32, String, String)>,
+    pub meta: String,
+}
+
+/// A fetched URL with its result, read back for the checks.
+#[derive(Debug, Clone)]
+pub struct UrlRecord {
+    pub id: u32,
+    pub url: String,
+    pub kind: UrlKind,
+    pub result: UrlResult,
+    pub soft404: Option<String>,
+    pub fingerprint: Option<u64>,
+    pub title: Option<String>,
+}
+
+/// A connection for reads and run bookkeeping.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the history database.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let wrap = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = open_conn(path).map_err(wrap)?;
+        conn.execute_batch(SCHEMA).map_err(wrap)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Continues the unfinished run of `site` in `period`, or starts a new one (always new when
+    /// `fresh`).
+    pub fn begin_run(
+        &mut self,
+        site: &str,
+        period: &str,
+        as_of: &str,
+        home_url: &str,
+        fresh: bool,
+    ) -> Result<Run, StoreError> {
+        let existing: Option<(i64, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, status, as_of FROM runs WHERE site = ?1 AND period = ?2 AND status != 'done'
+                 ORDER BY id DESC LIMIT 1",
+                params![site, period],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        if let Some((id, _status, prev_as_of)) = existing {
+            if !fresh && prev_as_of == as_of {
+                let mut run = self.run(id)?;
+                run.resumed = true;
+                return Ok(run);
+            }
+            // An abandoned attempt: drop it so it cannot be mistaken for a result.
+            self.delete_run(id)?;
+        }
+        self.conn
+            .execute(
+                "INSERT INTO runs (site, period, as_of, started_at, status, home_url)
+                 VALUES (?1, ?2, ?3, ?4, 'crawling', ?5)",
+                params![site, period, as_of, now(), home_url],
+            )
+            .map_err(self.err())?;
+        let id = self.conn.last_insert_rowid();
+        self.run(id)
+    }
+
+    fn delete_run(&mut self, id: i64) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        for table in ["urls", "pages", "findings"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE run_id = ?1"), [id])
+                .map_err(|source| StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source,
+                })?;
+        }
+        tx.execute("DELETE FROM runs WHERE id = ?1", [id])
+            .and_then(|_| tx.commit())
+            .map_err(|source| StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// A run by id.
+    pub fn run(&self, id: i64) -> Result<Run, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, site, period, as_of, status, home_url, notfound_status, notfound_fingerprint
+                 FROM runs WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Run {
+                        id: r.get(0)?,
+                        site: r.get(1)?,
+                        period: r.get(2)?,
+                        as_of: r.get(3)?,
+                        status: r.get(4)?,
+                        home_url: r.get(5)?,
+                        notfound_status: r.get::<_, Option<u16>>(6)?,
+                        notfound_fingerprint: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
+                        resumed: false,
+                    })
+                },
+            )
+            .map_err(self.err())
+    }
+
+    /// The latest finished run of a site in a period.
+    pub fn latest_done_run(&self, site: &str, period: &str) -> Result<Option<Run>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE site = ?1 AND period = ?2 AND status = 'done' ORDER BY id DESC LIMIT 1",
+                params![site, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        id.map(|id| self.run(id)).transpose()
+    }
+
+    pub fn set_status(&self, run: i64, status: &str) -> Result<(), StoreError> {
+        let finished = (status == "done").then(now);
+        self.conn
+            .execute(
+                "UPDATE runs SET status = ?2, finished_at = COALESCE(?3, finished_at) WHERE id = ?1",
+                params![run, status, finished],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Records what the site answers for a path that does not exist (soft-404 detection).
+    pub fn set_notfound(
+        &self,
+        run: i64,
+        status: Option<u16>,
+        fingerprint: Option<u64>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET notfound_status = ?2, notfound_fingerprint = ?3 WHERE id = ?1",
+                params![run, status, fingerprint.map(|f| f as i64)],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Every URL of a run, in discovery order.
+    pub fn urls(&self, run: i64) -> Result<Vec<UrlRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, url, depth, kind, state FROM urls WHERE run_id = ?1 ORDER BY id")
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([run], |r| {
+                Ok(UrlRow {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    depth: r.get(2)?,
+                    kind: UrlKind::parse(&r.get::<_, String>(3)?),
+                    done: r.get::<_, String>(4)? != "queued",
+                })
+            })
+            .map_err(self.err())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.err())?;
+        Ok(rows)
+    }
+
+    /// The URLs whose fetch did not give a clean 2xx/3xx page: candidates for findings.
+    pub fn failures(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
+        self.records(
+            run,
+            "AND u.state = 'done' AND (u.error IS NOT NULL OR u.status >= 400 OR p.soft404 IS NOT NULL
+                OR (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint))",
+        )
+    }
+
+    /// Every fetched URL of a run with its result.
+    pub fn records(&self, run: i64, filter: &str) -> Result<Vec<UrlRecord>, StoreError> {
+        let sql = format!(
+            "SELECT u.id, u.url, u.kind, u.status, u.error, u.final_url, u.content_type, u.method,
+                    u.attempts, u.redirects, u.fetched_at, u.state, p.soft404, p.fingerprint, p.title
+             FROM urls u JOIN runs r ON r.id = u.run_id
+             LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
+             WHERE u.run_id = ?1 {filter} ORDER BY u.id"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(self.err())?;
+        let rows = st
+            .query_map([run], |r| {
+                Ok(UrlRecord {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    kind: UrlKind::parse(&r.get::<_, String>(2)?),
+                    result: UrlResult {
+                        status: r.get(3)?,
+                        error: r.get(4)?,
+                        final_url: r.get(5)?,
+                        content_type: r.get(6)?,
+                        method: r.get(7)?,
+                        attempts: r.get::<_, Option<u32>>(8)?.unwrap_or(0),
+                        redirects: r.get(9)?,
+                        fetched_at: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        skipped: r.get::<_, String>(11)? == "skipped",
+                    },
+                    soft404: r.get(12)?,
+                    fingerprint: r.get::<_, Option<i64>>(13)?.map(|v| v as u64),
+                    title: r.get(14)?,
+                })
+            })
+            .map_err(self.err())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.err())?;
+        Ok(rows)
+    }
+
+    /// Calls `f(page url id, page url, links)` for every parsed page of a run.
+    pub fn for_each_page_links(
+        &self,
+        run: i64,
+        mut f: impl FnMut(u32, &str, Vec<(u32, String, String)>),
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT p.url_id, u.url, p.links FROM pages p JOIN urls u ON u.run_id = p.run_id AND u.id = p.url_id
+                 WHERE p.run_id = ?1 ORDER BY p.url_id",
+            )
+            .map_err(self.err())?;
+        let mut rows = st.query([run]).map_err(self.err())?;
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let id: u32 = r.get(0).map_err(self.err())?;
+            let url: String = r.get(1).map_err(self.err())?;
+            let links: String = r.get(2).map_err(self.err())?;
+            let links = serde_json::from_str(&links).unwrap_or_default();
+            f(id, &url, links);
+        }
+        Ok(())
+    }
+
+    /// Replaces a run's findings and fills in each one's `first_seen` from the history.
+    pub fn save_findings(&mut self, run: i64, findings: &mut [Finding]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = move |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(&e)?;
+        tx.execute("DELETE FROM findings WHERE run_id = ?1", [run])
+            .map_err(&e)?;
+        {
+            let mut hist = tx
+                .prepare(
+                    "INSERT INTO history (site, id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+                     ON CONFLICT (site, id) DO UPDATE SET last_seen = excluded.last_seen
+                     RETURNING first_seen",
+                )
+                .map_err(&e)?;
+            let mut ins = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO findings (run_id, id, site, check_name, severity, url, page_url,
+                        observed_at, first_seen, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(&e)?;
+            for f in findings.iter_mut() {
+                f.first_seen = hist
+                    .query_row(params![f.site, f.id, f.observed_at], |r| r.get(0))
+                    .map_err(&e)?;
+                ins.execute(params![
+                    run,
+                    f.id,
+                    f.site,
+                    f.check,
+                    f.severity.as_str(),
+                    f.url,
+                    f.page_url,
+                    f.observed_at,
+                    f.first_seen,
+                    f.evidence.to_string()
+                ])
+                .map_err(&e)?;
+            }
+        }
+        tx.commit().map_err(&e)
+    }
+
+    /// The findings saved for a run.
+    pub fn findings(&self, run: i64) -> Result<Vec<Finding>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, site, check_name, severity, url, page_url, observed_at, first_seen, evidence
+                 FROM findings WHERE run_id = ?1 ORDER BY check_name, page_url, url",
+            )
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([run], |r| {
+                Ok(Finding {
+                    id: r.get(0)?,
+                    site: r.get(1)?,
+                    check: crate::checks::check_name(&r.get::<_, String>(2)?),
+                    severity: crate::checks::Severity::parse(&r.get::<_, String>(3)?),
+                    url: r.get(4)?,
+                    page_url: r.get(5)?,
+                    observed_at: r.get(6)?,
+                    first_seen: r.get(7)?,
+                    evidence: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
+                })
+            })
+            .map_err(self.err())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.err())?;
+        Ok(rows)
+    }
+}
+
+fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+/// The current time, RFC 3339, local offset, seconds.
+pub fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// A URL discovered on a page, to queue.
+#[derive(Debug, Clone)]
+pub struct NewUrl {
+    pub id: u32,
+    pub url: String,
+    pub depth: u32,
+    pub kind: UrlKind,
+}
+
+/// A write for the [`Writer`] thread; each message is applied atomically.
+#[derive(Debug)]
+pub enum Write {
+    /// URLs to queue (the homepage at the start of a run).
+    Queue { run: i64, urls: Vec<NewUrl> },
+    /// One URL finished: its result, its page facts if it was parsed, the URLs it revealed.
+    Done {
+        run: i64,
+        id: u32,
+        result: UrlResult,
+        page: Option<PageRow>,
+        discovered: Vec<NewUrl>,
+    },
+    /// The end-of-crawl re-check of a failure; `page` is the new (soft-404 reason, fingerprint)
+    /// when the page was parsed again.
+    Recheck {
+        run: i64,
+        id: u32,
+        result: UrlResult,
+        page: Option<(Option<String>, u64)>,
+    },
+    /// Answered once everything sent before is committed.
+    Flush(mpsc::Sender<()>),
+}
+
+/// A thread that applies [`Write`]s in batched transactions.
+pub struct Writer {
+    tx: Option<mpsc::SyncSender<Write>>,
+    thread: Option<JoinHandle<()>>,
+    failed: Arc<Mutex<Option<String>>>,
+    path: PathBuf,
+}
+
+impl Writer {
+    pub fn start(path: &Path) -> Result<Writer, StoreError> {
+        let conn = open_conn(path).map_err(|source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let (tx, rx) = mpsc::sync_channel::<Write>(4096);
+        let failed = Arc::new(Mutex::new(None));
+        let flag = failed.clone();
+        let thread = std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || {
+                if let Err(e) = writer_loop(conn, rx) {
+                    tracing::error!("history database write failed: {e}");
+                    *flag.lock().expect("flag") = Some(e.to_string());
+                }
+            })
+            .expect("spawn store writer");
+        Ok(Writer {
+            tx: Some(tx),
+            thread: Some(thread),
+            failed,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn failure(&self) -> StoreError {
+        StoreError::Writer {
+            path: self.path.clone(),
+            message: self
+                .failed
+                .lock()
+                .expect("flag")
+                .clone()
+                .unwrap_or_else(|| "writer thread ended".into()),
+        }
+    }
+
+    /// Queues a write; fails when the writer has stopped (disk full, database locked …).
+    pub fn send(&self, w: Write) -> Result<(), StoreError> {
+        self.tx
+            .as_ref()
+            .expect("writer open")
+            .send(w)
+            .map_err(|_| self.failure())
+    }
+
+    /// Waits until everything sent so far is committed.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let (tx, rx) = mpsc::channel();
+        self.send(Write::Flush(tx))?;
+        rx.recv().map_err(|_| self.failure())
+    }
+
+    /// Commits what is queued and stops the thread.
+    pub fn close(mut self) -> Result<(), StoreError> {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        match self.failed.lock().expect("flag").clone() {
+            Some(_) => Err(self.failure()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Write>) -> rusqlite::Result<()> {
+    while let Ok(first) = rx.recv() {
+        let mut flushes = Vec::new();
+        let tx = conn.transaction()?;
+        let mut next = Some(first);
+        let mut n = 0;
+        while let Some(w) = next.take() {
+            match w {
+                Write::Flush(done) => flushes.push(done),
+                w => apply(&tx, w)?,
+            }
+            n += 1;
+            if n < 2000 {
+                next = rx.try_recv().ok();
+            }
+        }
+        tx.commit()?;
+        for f in flushes {
+            let _ = f.send(());
+        }
+    }
+    Ok(())
+}
+
+fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
+    let queue = |run: i64, urls: &[NewUrl]| -> rusqlite::Result<()> {
+        let mut st = tx.prepare_cached(
+            "INSERT OR IGNORE INTO urls (run_id, id, url, depth, kind, state) VALUES (?1, ?2, ?3, ?4, ?5, 'queued')",
+        )?;
+        for u in urls {
+            st.execute(params![run, u.id, u.url, u.depth, u.kind.as_str()])?;
+        }
+        Ok(())
+    };
+    let result = |run: i64, id: u32, r: &UrlResult, recheck: bool| -> rusqlite::Result<()> {
+        let mut st = tx.prepare_cached(
+            "UPDATE urls SET state = ?3, status = ?4, error = ?5, final_url = ?6, content_type = ?7,
+                method = ?8, attempts = ?9, redirects = ?10, fetched_at = ?11, rechecked = ?12
+             WHERE run_id = ?1 AND id = ?2",
+        )?;
+        st.execute(params![
+            run,
+            id,
+            if r.skipped { "skipped" } else { "done" },
+            r.status,
+            r.error,
+            r.final_url,
+            r.content_type,
+            r.method,
+            r.attempts,
+            r.redirects,
+            r.fetched_at,
+            recheck
+        ])?;
+        Ok(())
+    };
+    match w {
+        Write::Queue { run, urls } => queue(run, &urls),
+        Write::Done {
+            run,
+            id,
+            result: r,
+            page,
+            discovered,
+        } => {
+            queue(run, &discovered)?;
+            result(run, id, &r, false)?;
+            if let Some(p) = page {
+                let mut st = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO pages (run_id, url_id, title, encoding, encoding_source, soft404,
+                        fingerprint, truncated, links, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?;
+                st.execute(params![
+                    run,
+                    id,
+                    p.title,
+                    p.encoding,
+                    p.encoding_source,
+                    p.soft404,
+                    p.fingerprint as i64,
+                    p.truncated,
+                    serde_json::to_string(&p.links).unwrap_or_else(|_| "[]".into()),
+                    p.meta
+                ])?;
+            }
+            Ok(())
+        }
+        Write::Recheck {
+            run,
+            id,
+            result: r,
+            page,
+        } => {
+            result(run, id, &r, true)?;
+            if let Some((soft404, fingerprint)) = page {
+                tx.prepare_cached(
+                    "UPDATE pages SET soft404 = ?3, fingerprint = ?4 WHERE run_id = ?1 AND url_id = ?2",
+                )?
+                .execute(params![run, id, soft404, fingerprint as i64])?;
+            }
+            Ok(())
+        }
+        Write::Flush(_) => Ok(()),
+    }
+}

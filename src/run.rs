@@ -388,7 +388,7 @@ fn spawn_progress(
             );
             if let Some(b) = &bar {
                 b.set_message(msg);
-            } else if lines && tick % 40 == 0 {
+            } else if lines && tick.is_multiple_of(40) {
                 tracing::info!(site = %site, "{msg}");
             }
         }

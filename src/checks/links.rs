@@ -97,7 +97,7 @@ pub fn check_links(
         let Some((t, v)) = judged.get(&link.target) else {
             continue;
         };
-        let on_homepage = site.homepages.iter().any(|h| *h == link.page_url);
+        let on_homepage = site.homepages.contains(&link.page_url);
         let redirects: serde_json::Value = t
             .result
             .redirects

@@ -11,7 +11,8 @@
 //! 4. a global permit (`max_connections` requests in flight over all hosts).
 //!
 //! Before the first request to a host its `robots.txt` is read (texting_robots), once per
-//! run. A `Crawl-delay` slows the host's limiter further. 2xx: the rules apply; 4xx: everything
+//! run, through the same limiter. A `Crawl-delay` slower than the configured rate adds a second
+//! limiter that every later request also waits for. 2xx: the rules apply; 4xx: everything
 //! is allowed; 5xx or 429: nothing is fetched from that host (it asked us to stay away); a
 //! network error: allowed (the request itself will then fail and say why); a robots.txt served
 //! as HTML: ignored.
@@ -47,7 +48,9 @@ pub enum RobotsRules {
 pub struct Host {
     pub authority: String,
     permits: Arc<Semaphore>,
-    limiter: tokio::sync::OnceCell<DefaultDirectRateLimiter>,
+    limiter: DefaultDirectRateLimiter,
+    /// A second, slower limiter when robots.txt asks for a Crawl-delay.
+    delay_limiter: std::sync::OnceLock<Option<DefaultDirectRateLimiter>>,
     robots: tokio::sync::OnceCell<RobotsRules>,
     paused_until: Mutex<Option<Instant>>,
     settings: Settings,
@@ -95,7 +98,8 @@ impl Politeness {
                 Arc::new(Host {
                     authority: key,
                     permits: Arc::new(Semaphore::new(settings.concurrency.max(1))),
-                    limiter: tokio::sync::OnceCell::new(),
+                    limiter: limiter(settings.requests_per_second),
+                    delay_limiter: std::sync::OnceLock::new(),
                     robots: tokio::sync::OnceCell::new(),
                     paused_until: Mutex::new(None),
                     settings: settings.clone(),
@@ -143,7 +147,7 @@ impl Politeness {
         robots_url.set_query(None);
         robots_url.set_fragment(None);
         let rules = {
-            let _permit = self.acquire_unlimited(host).await;
+            let _permit = self.acquire(host).await;
             let resp = self
                 .client
                 .get(robots_url.clone())
@@ -178,14 +182,15 @@ impl Politeness {
                 }
             }
         };
-        // The limiter is created once robots.txt is known, so Crawl-delay can slow it.
-        let mut rps = host.settings.requests_per_second;
-        if let RobotsRules::Rules(r) = &rules {
-            if let Some(d) = r.delay.filter(|d| *d > 0.0) {
-                rps = rps.min(1.0 / f64::from(d));
-            }
-        }
-        let _ = host.limiter.set(limiter(rps));
+        // A Crawl-delay slower than the configured rate adds a second limiter.
+        let delay = match &rules {
+            RobotsRules::Rules(r) => r
+                .delay
+                .map(f64::from)
+                .filter(|d| *d > 0.0 && 1.0 / d < host.settings.requests_per_second),
+            _ => None,
+        };
+        let _ = host.delay_limiter.set(delay.map(|d| limiter(1.0 / d)));
         if let RobotsRules::DisallowAll(why) = &rules {
             tracing::warn!(host = %host.authority, "not crawling this host: {why}");
         }
@@ -201,32 +206,10 @@ impl Politeness {
             .await
             .expect("host semaphore never closed");
         host.wait_pause().await;
-        let limiter = host
-            .limiter
-            .get_or_init(|| async { limiter(host.settings.requests_per_second) })
-            .await;
-        limiter.until_ready().await;
-        let global = self
-            .global
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("global semaphore never closed");
-        Permit {
-            _host: host_permit,
-            _global: global,
+        host.limiter.until_ready().await;
+        if let Some(Some(slow)) = host.delay_limiter.get() {
+            slow.until_ready().await;
         }
-    }
-
-    /// The robots.txt request itself: concurrency and pause, but it opens the rate window.
-    async fn acquire_unlimited(&self, host: &Host) -> Permit {
-        let host_permit = host
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("host semaphore never closed");
-        host.wait_pause().await;
         let global = self
             .global
             .clone()

@@ -10,7 +10,7 @@
 //! use govpatrol::extract::charset::{decode, CharsetSource};
 //! let (gbk, _, _) = encoding_rs::GBK.encode("<meta charset=\"gbk\"><title>通知公告</title>");
 //! let d = decode(&gbk, Some("text/html"));
-//! assert_eq!(d.encoding, "GB18030");
+//! assert_eq!(d.encoding, "gb18030");
 //! assert_eq!(d.source, CharsetSource::Meta);
 //! assert!(d.text.contains("通知公告"));
 //! ```
@@ -43,7 +43,7 @@ impl CharsetSource {
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub text: String,
-    /// The encoding's WHATWG name, e.g. `UTF-8`, `GB18030`.
+    /// The encoding's WHATWG name, e.g. `UTF-8`, `gb18030`.
     pub encoding: &'static str,
     pub source: CharsetSource,
     /// Some bytes were not valid in that encoding (replaced by U+FFFD).
@@ -187,7 +187,7 @@ mod tests {
     fn gbk_declared_only_in_http_equiv_meta() {
         let b = gbk("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body>政策文件</body></html>");
         let d = decode(&b, Some("text/html"));
-        assert_eq!((d.encoding, d.source), ("GB18030", CharsetSource::Meta));
+        assert_eq!((d.encoding, d.source), ("gb18030", CharsetSource::Meta));
         assert!(d.text.contains("政策文件"));
     }
 
@@ -204,7 +204,7 @@ mod tests {
     fn header_claiming_utf8_over_gbk_bytes_loses_to_meta() {
         let b = gbk("<meta charset=\"gbk\"><p>生态环境部关于印发通知</p>");
         let d = decode(&b, Some("text/html; charset=utf-8"));
-        assert_eq!((d.encoding, d.source), ("GB18030", CharsetSource::Meta));
+        assert_eq!((d.encoding, d.source), ("gb18030", CharsetSource::Meta));
         assert!(d.text.contains("生态环境部"));
     }
 
@@ -212,7 +212,7 @@ mod tests {
     fn undeclared_gbk_is_detected() {
         let b = gbk("<html><body><p>生态环境部关于印发《国家生态环境标准管理办法》的通知，各省、自治区、直辖市生态环境厅（局）</p></body></html>");
         let d = decode(&b, None);
-        assert_eq!((d.encoding, d.source), ("GB18030", CharsetSource::Detected));
+        assert_eq!((d.encoding, d.source), ("gb18030", CharsetSource::Detected));
         assert!(d.text.contains("生态环境标准"));
     }
 

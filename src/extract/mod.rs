@@ -20,6 +20,8 @@
 //! ```
 
 pub mod charset;
+pub mod dates;
+pub mod items;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -272,10 +274,11 @@ pub fn soft404_reason(title: &str, text: &str) -> Option<String> {
     if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| t.contains(*p)) {
         return Some(format!("title says {p}"));
     }
-    let title_404 = t.trim() == "404"
-        || t.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "404")
-            && (t.contains("not found") || t.contains("错误") || t.chars().count() < 20);
+    // "404" standing alone or leading the title; not "第404期".
+    let title_404 = t.trim_start().starts_with("404")
+        || t.split(|c: char| !c.is_alphanumeric()).any(|w| w == "404")
+        || t.contains("404错误")
+        || t.contains("错误404");
     if title_404 {
         return Some("title says 404".into());
     }

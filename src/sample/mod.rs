@@ -1,0 +1,286 @@
+//! The built-in sample websites: a realistic sample ministry portal and two affiliated-unit
+//! sites, plus a fake "external" host and a closed port, each served by axum on `127.0.0.1`
+//! with an ephemeral port. `govpatrol demo` crawls them, and every integration test uses them.
+//!
+//! The sites carry planted defects (broken links of every kind, links that need a person) and
+//! tricky-but-fine links (transient errors, redirects, a slow page, GBK pages with Chinese hrefs,
+//! robots-disallowed pages). [`SampleSites::planted`] is the exact list a correct crawler must
+//! report; it is computed from the same data that renders the pages, by walking the sites the way
+//! a correct crawler does, so it cannot drift from what is served.
+//!
+//! Layout:
+//! - `content`: what each host serves, and the classification giving the planted list;
+//! - `html`: the page builder that records the links it writes, formats, text pools;
+//! - `portal`: the TRS-style ministry portal (site id `portal`, ~95 pages);
+//! - `units`: `unit-a` (Hanweb-style) and `unit-b` (ASP.NET-like, soft-404 site);
+//! - `server`: the axum servers, request counters and request log.
+//!
+//! Special URLs on the portal (paths; the host is `sites[0].url`):
+//! - `/sjfb/kqzl/index.html` always `503` (broken), `/hdjl/zxzx/index.html` always `429` with
+//!   `Retry-After: 1` (needs review), `/loop/a` ⇄ `/loop/b` (`302` loop, broken),
+//!   `/ztzl/2019zt/index.html` (`200` saying 您访问的页面不存在, broken);
+//! - the 7th 工作动态 article (`/xwdt/gzdt/…`, linked from the homepage) answers `503` on its first
+//!   request and `200` afterwards; the 3rd 图片新闻 article's second image answers `429` with
+//!   `Retry-After: 1` once, then `200`; the 5th 通知公告 article's `.doc` attachment answers
+//!   `HEAD` with `405` and `GET` with `200`; `/xxgk/index.html` is a `301` to `/zcwj/index.html`;
+//!   the site map `/wzdt/index.html` (linked from every footer) answers after 1 s.
+
+mod content;
+mod html;
+mod portal;
+mod server;
+mod units;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::task::JoinHandle;
+use url::Url;
+
+use content::{Behavior, Resource, SiteContent, World};
+
+/// One sample site to crawl.
+#[derive(Debug, Clone)]
+pub struct SampleSite {
+    /// Site id, as in `targets.toml`: `portal`, `unit-a`, `unit-b`.
+    pub id: String,
+    /// Site name (the `SiteName` meta).
+    pub name: String,
+    /// `"portal"` or `"unit"`.
+    pub role: &'static str,
+    /// Homepage, `http://127.0.0.1:PORT/`.
+    pub url: Url,
+    /// The unit that runs the site (主办单位).
+    pub owner: String,
+}
+
+/// One defect planted in the sample sites that a correct crawler must report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planted {
+    /// Site id.
+    pub site: String,
+    /// `"broken_link"` or `"link_needs_review"`.
+    pub check: &'static str,
+    /// Absolute URL of the page holding the link, as the crawler reaches it (no fragment).
+    pub page_url: String,
+    /// Absolute target URL as `url::Url::join` normalises it (path percent-encoded as UTF-8).
+    pub url: String,
+    /// `a`, `img`, `script`, `link`, `iframe`, …
+    pub element: &'static str,
+    /// Text of the `<a>` (or `alt` of the `<img>`), trimmed, whitespace collapsed; `""` if none.
+    pub link_text: String,
+    /// The page holding the link is the site's homepage.
+    pub on_homepage: bool,
+    /// The target is on the same host:port as the page's site.
+    pub internal: bool,
+    /// What kind of defect, for humans.
+    pub note: &'static str,
+}
+
+/// One request received by a sample server.
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    /// `GET`, `HEAD`, …
+    pub method: String,
+    /// `127.0.0.1:PORT` of the server that received it.
+    pub authority: String,
+    /// Path and query as sent.
+    pub path_and_query: String,
+    /// The `User-Agent` header, `""` if none.
+    pub user_agent: String,
+    /// When the server received it.
+    pub at: Instant,
+}
+
+/// Everything the page builders need to know: the check point and every base URL.
+pub(crate) struct Ctx {
+    pub as_of: NaiveDate,
+    pub portal: Url,
+    pub unit_a: Url,
+    pub unit_b: Url,
+    pub external: Url,
+    pub closed: Url,
+}
+
+/// The running sample sites. Dropping it (or [`SampleSites::shutdown`]) stops the servers.
+pub struct SampleSites {
+    /// The portal first (id `portal`), then `unit-a`, `unit-b`.
+    pub sites: Vec<SampleSite>,
+    /// Base URL of the fake external host: `/ok.html` (200), `/missing.html` (404),
+    /// `/forbidden` (403); any other path gives 404.
+    pub external: Url,
+    /// Base URL of a port where nothing listens (connection refused).
+    pub closed: Url,
+    /// The exact list of defects a correct crawler must report.
+    pub planted: Vec<Planted>,
+    disallowed: Vec<(String, String)>,
+    log: server::RequestLog,
+    tasks: Vec<JoinHandle<()>>,
+    /// Keeps the closed port reserved (bound, not listening).
+    _closed_guard: TcpSocket,
+}
+
+fn base_url(l: &TcpListener) -> std::io::Result<Url> {
+    let addr = l.local_addr()?;
+    Url::parse(&format!("http://127.0.0.1:{}/", addr.port()))
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+fn external_site(url: &Url) -> SiteContent {
+    let mut s = SiteContent::new("external", url.clone());
+    s.not_found_body = portal::not_found_page().into_bytes();
+    s.insert(
+        "/robots.txt",
+        Resource::new(
+            "text/plain; charset=utf-8",
+            b"User-agent: *\nDisallow:\n".to_vec(),
+        ),
+    );
+    s.insert(
+        "/ok.html",
+        Resource::new(
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>中国政府网</title></head><body><p>外部网站正常页面。</p></body></html>\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+    );
+    s.insert(
+        "/forbidden",
+        Resource::new(
+            "text/html; charset=utf-8",
+            b"<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>\n"
+                .to_vec(),
+        )
+        .with(Behavior::Always(403)),
+    );
+    s
+}
+
+impl SampleSites {
+    /// Starts the three sites, the external host and picks a closed port. Content is dated
+    /// relative to `as_of` (news a few days before it, notices within weeks, policies within
+    /// months), so every column is fresh at that check point.
+    pub async fn start(as_of: NaiveDate) -> std::io::Result<SampleSites> {
+        let l_portal = TcpListener::bind("127.0.0.1:0").await?;
+        let l_a = TcpListener::bind("127.0.0.1:0").await?;
+        let l_b = TcpListener::bind("127.0.0.1:0").await?;
+        let l_ext = TcpListener::bind("127.0.0.1:0").await?;
+        // a port bound but never listened on: reserved for us, and connecting is refused
+        let closed_guard = TcpSocket::new_v4()?;
+        closed_guard.bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let closed = Url::parse(&format!(
+            "http://127.0.0.1:{}/",
+            closed_guard.local_addr()?.port()
+        ))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let ctx = Ctx {
+            as_of,
+            portal: base_url(&l_portal)?,
+            unit_a: base_url(&l_a)?,
+            unit_b: base_url(&l_b)?,
+            external: base_url(&l_ext)?,
+            closed,
+        };
+        let portal = portal::build(&ctx);
+        let unit_a = units::build_a(&ctx);
+        let unit_b = units::build_b(&ctx);
+        let external = external_site(&ctx.external);
+
+        let (planted, disallowed) = {
+            let world = World {
+                hosts: vec![&portal, &unit_a, &unit_b, &external],
+                closed: &ctx.closed,
+            };
+            let mut planted = Vec::new();
+            let mut disallowed = Vec::new();
+            for s in [&portal, &unit_a, &unit_b] {
+                planted.extend(content::planted(&world, s));
+                for d in &s.disallow {
+                    disallowed.push((s.id.clone(), d.clone()));
+                }
+            }
+            (planted, disallowed)
+        };
+
+        let sites = vec![
+            SampleSite {
+                id: "portal".to_string(),
+                name: portal::SITE_NAME.to_string(),
+                role: "portal",
+                url: ctx.portal.clone(),
+                owner: portal::SITE_NAME.to_string(),
+            },
+            SampleSite {
+                id: "unit-a".to_string(),
+                name: units::UNIT_A_NAME.to_string(),
+                role: "unit",
+                url: ctx.unit_a.clone(),
+                owner: units::UNIT_A_NAME.to_string(),
+            },
+            SampleSite {
+                id: "unit-b".to_string(),
+                name: units::UNIT_B_NAME.to_string(),
+                role: "unit",
+                url: ctx.unit_b.clone(),
+                owner: units::UNIT_B_NAME.to_string(),
+            },
+        ];
+
+        let log: server::RequestLog = Arc::new(Mutex::new(Vec::new()));
+        let tasks = vec![
+            server::spawn(l_portal, portal, log.clone()),
+            server::spawn(l_a, unit_a, log.clone()),
+            server::spawn(l_b, unit_b, log.clone()),
+            server::spawn(l_ext, external, log.clone()),
+        ];
+        Ok(SampleSites {
+            sites,
+            external: ctx.external,
+            closed: ctx.closed,
+            planted,
+            disallowed,
+            log,
+            tasks,
+            _closed_guard: closed_guard,
+        })
+    }
+
+    /// Every request every sample server (sites and external host) received, in order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// `(site id, path prefix)` for every `Disallow:` in the sites' robots.txt.
+    pub fn disallowed_paths(&self) -> Vec<(String, String)> {
+        self.disallowed.clone()
+    }
+
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&SampleSite> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// Stops the servers (the same as dropping).
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for SampleSites {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

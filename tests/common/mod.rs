@@ -1,0 +1,79 @@
+//! Shared helpers for the integration tests: the sample sites, a targets file for them, a run.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use govpatrol::checks::Finding;
+use govpatrol::config::Targets;
+use govpatrol::run::{self, RunOptions, RunSummary};
+use govpatrol::sample::SampleSites;
+
+/// The check point every test pins.
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+pub async fn sample() -> SampleSites {
+    SampleSites::start(as_of())
+        .await
+        .expect("sample sites start")
+}
+
+/// Writes a targets file for the sample sites into `dir`.
+pub fn write_targets(dir: &Path, sites: &SampleSites, rps: f64) -> PathBuf {
+    let path = dir.join("targets.toml");
+    std::fs::write(&path, govpatrol::demo::targets_toml(sites, rps)).unwrap();
+    path
+}
+
+pub fn options(out: &Path, as_of: NaiveDate) -> RunOptions {
+    RunOptions {
+        out: out.to_path_buf(),
+        as_of,
+        fresh: false,
+        progress_bars: false,
+        progress_lines: false,
+    }
+}
+
+/// Crawls `targets` (optionally only some sites) into `out`.
+pub async fn crawl(targets: &Path, only: &[&str], out: &Path, as_of: NaiveDate) -> RunSummary {
+    let mut t = Targets::load(targets).expect("targets load");
+    t.select(&only.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .unwrap();
+    let (_tx, stop) = tokio::sync::watch::channel(false);
+    run::crawl(&t, &options(out, as_of), stop)
+        .await
+        .expect("crawl runs")
+}
+
+/// (site, check, page_url, url) of a finding: what "the same finding" means in the tests.
+pub type Key = (String, String, String, String);
+
+pub fn key(f: &Finding) -> Key {
+    (
+        f.site.clone(),
+        f.check.to_string(),
+        f.page_url.clone(),
+        f.url.clone(),
+    )
+}
+
+pub fn keys(summary: &RunSummary) -> BTreeSet<Key> {
+    summary
+        .sites
+        .iter()
+        .flat_map(|s| s.findings.iter().map(key))
+        .collect()
+}
+
+/// Reads a findings.jsonl file back as JSON values.
+pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

@@ -278,6 +278,12 @@ async fn inspect_site(
         }
         writer.flush()?;
         let failures = store.failures(run.id)?;
+        tracing::info!(
+            site = %site.id,
+            "crawl done: {} URLs; re-checking {} failures",
+            progress.done.load(Ordering::Relaxed),
+            failures.len()
+        );
         let (end, recovered) =
             crawl::recheck(fetcher, site.clone(), run.id, failures, writer, stop).await?;
         writer.flush()?;
@@ -291,6 +297,7 @@ async fn inspect_site(
     }
     let summary = check_and_report(&mut store, &site, run.id, &opts.out, period)?;
     store.set_status(run.id, "done")?;
+    tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
     if let Some(b) = bar {
         b.finish_with_message(format!(
             "{} URLs, {} pages, {} findings",
@@ -314,8 +321,8 @@ pub fn check_and_report(
     period: &str,
 ) -> Result<SiteSummary, RunError> {
     let stored = store.run(run)?;
-    let all = store.records(run, "")?;
-    let home = all.iter().find(|r| r.id == 0);
+    let home = store.records(run, "AND u.id = 0")?.pop();
+    let home = home.as_ref();
     let mut homepages = vec![site.url.to_string()];
     if let Some(f) = home.and_then(|h| h.result.final_url.clone()) {
         homepages.push(f);
@@ -360,7 +367,7 @@ pub fn check_and_report(
         site: site.id.clone(),
         dir,
         resumed: false,
-        urls: all.len(),
+        urls: store.url_count(run)?,
         pages,
         findings,
         homepage_error,

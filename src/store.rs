@@ -391,6 +391,15 @@ impl Store {
         )
     }
 
+    /// The number of URLs a run met.
+    pub fn url_count(&self, run: i64) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM urls WHERE run_id = ?1", [run], |r| {
+                r.get(0)
+            })
+            .map_err(self.err())
+    }
+
     /// Every fetched URL of a run with its result.
     pub fn records(&self, run: i64, filter: &str) -> Result<Vec<UrlRecord>, StoreError> {
         let sql = format!(
@@ -572,6 +581,8 @@ pub enum Write {
         result: UrlResult,
         page: Option<(Option<String>, u64)>,
     },
+    /// Several writes at once (fewer wake-ups of the writer thread during a fast crawl).
+    Batch(Vec<Write>),
     /// Answered once everything sent before is committed.
     Flush(mpsc::Sender<()>),
 }
@@ -590,7 +601,7 @@ impl Writer {
             path: path.to_path_buf(),
             source,
         })?;
-        let (tx, rx) = mpsc::sync_channel::<Write>(4096);
+        let (tx, rx) = mpsc::sync_channel::<Write>(256);
         let failed = Arc::new(Mutex::new(None));
         let flag = failed.clone();
         let thread = std::thread::Builder::new()
@@ -762,6 +773,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             }
             Ok(())
         }
+        Write::Batch(ws) => ws.into_iter().try_for_each(|w| apply(tx, w)),
         Write::Flush(_) => Ok(()),
     }
 }

@@ -152,9 +152,22 @@ pub async fn crawl_site(
     let max_in_flight = (site.settings.max_connections * 2).max(8);
     let mut in_flight = JoinSet::new();
     let mut budget_logged = false;
+    // Finished URLs go to the writer in small batches: at most 64 of them or 100 ms of work is
+    // ever unsent, and an unsent URL is simply fetched again after a crash.
+    let mut batch = Vec::new();
+    let mut last_send = std::time::Instant::now();
     loop {
+        if !batch.is_empty()
+            && (batch.len() >= 64 || last_send.elapsed() > std::time::Duration::from_millis(100))
+        {
+            writer.send(Write::Batch(std::mem::take(&mut batch)))?;
+            last_send = std::time::Instant::now();
+        }
         if *stop.borrow() {
             in_flight.abort_all();
+            if !batch.is_empty() {
+                writer.send(Write::Batch(batch))?;
+            }
             return Ok(CrawlEnd::Stopped);
         }
         while in_flight.len() < max_in_flight {
@@ -162,6 +175,9 @@ pub async fn crawl_site(
             in_flight.spawn(run_job(fetcher.clone(), site.clone(), item));
         }
         if in_flight.is_empty() {
+            if !batch.is_empty() {
+                writer.send(Write::Batch(batch))?;
+            }
             return Ok(CrawlEnd::Finished);
         }
         let job = tokio::select! {
@@ -207,13 +223,13 @@ pub async fn crawl_site(
                 site.settings.max_depth
             );
         }
-        writer.send(Write::Done {
+        batch.push(Write::Done {
             run,
             id: job.item.id,
             result,
             page,
             discovered,
-        })?;
+        });
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.seen.store(frontier.seen(), Ordering::Relaxed);
     }

@@ -62,16 +62,6 @@ pub struct PageFacts {
     pub fingerprint: u64,
 }
 
-static LINKS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(
-        "a[href], area[href], img[src], script[src], link[href], iframe[src], frame[src], \
-         embed[src], source[src], object[data], video[src], audio[src]",
-    )
-    .expect("valid selector")
-});
-static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("valid"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid"));
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[name]").expect("valid"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| Selector::parse("img[alt]").expect("valid"));
 
 /// Parses a page and extracts its facts. `encoding` is the page's, used to encode query strings
@@ -81,42 +71,109 @@ pub fn extract(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts 
     facts_of(&doc, url, encoding)
 }
 
-/// [`extract`] on an already parsed document.
-pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts {
-    let title = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| collapse(&t.text().collect::<String>()))
-        .unwrap_or_default();
-    let base = doc
-        .select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| url.join(h.trim()).ok())
-        .unwrap_or_else(|| url.clone());
-    let links = links_of(doc, &base, encoding);
-    let mut meta = BTreeMap::new();
-    for m in doc.select(&META) {
-        if meta.len() >= MAX_META {
-            break;
+/// The attribute that holds the target of a linking element, if it is one.
+fn link_attr(name: &str) -> Option<&'static str> {
+    match name {
+        "a" | "area" | "link" => Some("href"),
+        "img" | "script" | "iframe" | "frame" | "embed" | "source" | "video" | "audio" => {
+            Some("src")
         }
-        if let (Some(name), Some(content)) = (m.value().attr("name"), m.value().attr("content")) {
-            meta.entry(name.trim().to_ascii_lowercase())
-                .or_insert_with(|| collapse(content));
+        "object" => Some("data"),
+        _ => None,
+    }
+}
+
+/// One pass over the document: title, base, meta tags, linking elements and visible text.
+struct Scan<'a> {
+    title: Option<String>,
+    base: Option<&'a str>,
+    meta: BTreeMap<String, String>,
+    links: Vec<(ElementRef<'a>, &'a str)>,
+    text: String,
+}
+
+fn scan(doc: &Html) -> Scan<'_> {
+    let mut s = Scan {
+        title: None,
+        base: None,
+        meta: BTreeMap::new(),
+        links: Vec::new(),
+        text: String::new(),
+    };
+    for node in doc.root_element().descendants() {
+        match node.value() {
+            Node::Text(t) => {
+                let hidden = node
+                    .parent()
+                    .and_then(|p| p.value().as_element())
+                    .is_some_and(|e| {
+                        matches!(
+                            e.name(),
+                            "script" | "style" | "noscript" | "template" | "title"
+                        )
+                    });
+                if !hidden {
+                    s.text.push_str(t);
+                    s.text.push(' ');
+                }
+            }
+            Node::Element(e) => match e.name() {
+                "title" if s.title.is_none() => {
+                    if let Some(el) = ElementRef::wrap(node) {
+                        s.title = Some(collapse(&el.text().collect::<String>()));
+                    }
+                }
+                "base" if s.base.is_none() => s.base = e.attr("href"),
+                "meta" if s.meta.len() < MAX_META => {
+                    if let (Some(name), Some(content)) = (e.attr("name"), e.attr("content")) {
+                        s.meta
+                            .entry(name.trim().to_ascii_lowercase())
+                            .or_insert_with(|| collapse(content));
+                    }
+                }
+                name => {
+                    if let (Some(attr), Some(el)) = (link_attr(name), ElementRef::wrap(node)) {
+                        if let Some(raw) = e.attr(attr) {
+                            s.links.push((el, raw));
+                        }
+                    }
+                }
+            },
+            _ => {}
         }
     }
-    let text = visible_text(doc);
+    s
+}
+
+/// [`extract`] on an already parsed document.
+pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts {
+    let s = scan(doc);
+    let base = s
+        .base
+        .and_then(|h| url.join(h.trim()).ok())
+        .unwrap_or_else(|| url.clone());
+    let links = resolve_links(&s.links, &base, encoding);
+    let title = s.title.unwrap_or_default();
+    let text = collapse(&s.text);
     PageFacts {
         soft404: soft404_reason(&title, &text),
         fingerprint: fingerprint(&title, &text),
         title,
         links,
-        meta,
+        meta: s.meta,
     }
 }
 
 /// Every checkable link of a page, deduplicated by target (first occurrence kept).
 pub fn links_of(doc: &Html, base: &Url, encoding: &'static Encoding) -> Vec<Link> {
+    resolve_links(&scan(doc).links, base, encoding)
+}
+
+fn resolve_links(
+    raw: &[(ElementRef<'_>, &str)],
+    base: &Url,
+    encoding: &'static Encoding,
+) -> Vec<Link> {
     fn encoder(enc: &'static Encoding) -> impl Fn(&str) -> Cow<'_, [u8]> {
         move |s| enc.encode(s).0
     }
@@ -129,22 +186,14 @@ pub fn links_of(doc: &Html, base: &Url, encoding: &'static Encoding) -> Vec<Link
     };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for el in doc.select(&LINKS) {
+    for (el, raw) in raw {
         let name = el.value().name();
-        let attr = match name {
-            "a" | "area" | "link" => "href",
-            "object" => "data",
-            _ => "src",
-        };
         if name == "link" {
             let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
             if rel.contains("dns-prefetch") || rel.contains("preconnect") {
                 continue;
             }
         }
-        let Some(raw) = el.value().attr(attr) else {
-            continue;
-        };
         let Some(url) = resolve(raw, &options) else {
             continue;
         };
@@ -154,7 +203,7 @@ pub fn links_of(doc: &Html, base: &Url, encoding: &'static Encoding) -> Vec<Link
         out.push(Link {
             url,
             element: name.to_string(),
-            text: link_text(&el),
+            text: link_text(el),
         });
     }
     out

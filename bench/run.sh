@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# bench/run.sh N [PEER ...] — benchmark govpatrol on the harness in ../shared/bench.
+#
+# Builds the release binary, copies the shared harness to a writable place (it may be
+# read-only), generates or reuses the N-page synthetic ministry site, serves it with nginx on
+# 127.0.0.1 and runs govpatrol as the harness's "custom" tool under /usr/bin/time -v, then any
+# peers named (lychee, linkinator, … if installed by the harness's install_peers.sh) in the
+# same run. Prints the Markdown table: wall time, CPU, peak RSS, requests, recall, precision.
+#
+#   bench/run.sh 2000
+#   bench/run.sh 20000 lychee linkinator
+#   CHARSET_HEADER=1 bench/run.sh 20000
+set -euo pipefail
+N="${1:?usage: bench/run.sh N [PEER ...]}"; shift
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED="${SHARED_BENCH:-$REPO/../shared/bench}"
+WORK="${BENCH_DIR:-/tmp/govpatrol-bench}"
+CONC="${CONC:-32}"
+
+command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time
+(cd "$REPO" && cargo build --release --quiet)
+mkdir -p "$WORK"
+if [ ! -f "$WORK/harness/run_peers.sh" ]; then
+  rm -rf "$WORK/harness"; cp -r "$SHARED" "$WORK/harness"; chmod -R u+w "$WORK/harness"
+fi
+cd "$WORK/harness"
+RESULTS="$WORK/results-$N${CHARSET_HEADER:+-charset-header}.csv"
+rm -f "$RESULTS"
+export GOVPATROL_BIN="$REPO/target/release/govpatrol" RESULTS
+CUSTOM_NAME=govpatrol \
+CUSTOM_VERSION="govpatrol $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo dev)" \
+CUSTOM_CMD="$REPO/bench/govpatrol-bench.sh {url} {out} $CONC" \
+CUSTOM_FORMAT=pairs-jsonl \
+CUSTOM_NOTES="recursive crawl from /; robots.txt honoured; failures re-checked once" \
+  ./run_peers.sh "$N" custom "$@"
+python3 table.py "$RESULTS"

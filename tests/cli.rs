@@ -167,7 +167,7 @@ fn finding_keys(period_dir: &std::path::Path) -> BTreeSet<(String, String, Strin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crawl_killed_mid_way_resumes_to_the_same_findings_without_refetching() {
+async fn a_crawl_stopped_then_killed_resumes_to_the_same_findings_without_refetching() {
     let sites = sample().await;
     let dir = tempfile::tempdir().unwrap();
     let targets = write_targets(dir.path(), &sites, 12.0);
@@ -202,9 +202,27 @@ async fn a_crawl_killed_mid_way_resumes_to_the_same_findings_without_refetching(
         }
         c
     };
-    let mut child = args(false).spawn().unwrap();
-    tokio::time::sleep(Duration::from_millis(4000)).await;
+    // First a polite stop (SIGTERM, what systemd sends): exit 130, work saved.
+    let child = args(false).spawn().unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let stopped = child.wait_with_output().await.unwrap();
+    assert_eq!(
+        stopped.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+    // Then the continuation is killed outright.
+    let mut child = args(true).spawn().unwrap();
+    tokio::time::sleep(Duration::from_millis(3000)).await;
     child.kill().await.unwrap(); // SIGKILL: no chance to clean up
+    child.wait().await.unwrap();
     let db = govpatrol::store::db_path(&out);
     let done: BTreeSet<String> = {
         let conn = rusqlite::Connection::open(&db).unwrap();

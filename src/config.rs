@@ -94,6 +94,10 @@ pub struct CrawlSettings {
     /// Check links to other sites too. Default true.
     #[arg(long, value_name = "BOOL")]
     pub check_external: Option<bool>,
+    /// Contact loopback, private and link-local addresses even when no configured site lives
+    /// there (intranet inspections). Default false: such links are not checked.
+    #[arg(long, value_name = "BOOL")]
+    pub allow_private: Option<bool>,
 }
 
 /// Resolved settings for one site.
@@ -110,6 +114,7 @@ pub struct Settings {
     pub retries: u32,
     pub max_body_bytes: u64,
     pub check_external: bool,
+    pub allow_private: bool,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -133,6 +138,7 @@ impl Default for Settings {
             retries: 2,
             max_body_bytes: 8 * 1024 * 1024,
             check_external: true,
+            allow_private: false,
         }
     }
 }
@@ -172,6 +178,9 @@ impl Settings {
         }
         if let Some(v) = over.check_external {
             self.check_external = v;
+        }
+        if let Some(v) = over.allow_private {
+            self.allow_private = v;
         }
     }
 }

@@ -34,7 +34,11 @@ pub struct PageView {
 
 /// Fetches and reads one page.
 pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
-    let fetcher = Fetcher::new(&settings.user_agent, settings.max_connections);
+    let fetcher = Fetcher::new(
+        &settings.user_agent,
+        settings.max_connections,
+        crate::crawl::guard::Guard::open(),
+    );
     let out = fetcher.fetch(url, Want::Body, settings).await;
     let mut view = PageView {
         url: url.to_string(),

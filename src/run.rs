@@ -150,7 +150,18 @@ pub async fn crawl(
         .max()
         .unwrap_or(64);
     let ua = targets.defaults.user_agent.clone();
-    let fetcher = Arc::new(Fetcher::new(&ua, max_conn));
+    let guard = crate::crawl::guard::Guard::new(
+        targets.sites.iter().flat_map(|s| {
+            let home = s.url.host_str().map(str::to_string);
+            home.into_iter().chain(
+                s.hosts
+                    .iter()
+                    .map(|h| h.split(':').next().unwrap_or(h).to_string()),
+            )
+        }),
+        targets.defaults.allow_private,
+    );
+    let fetcher = Arc::new(Fetcher::new(&ua, max_conn, guard));
     let bars = opts.progress_bars.then(indicatif::MultiProgress::new);
 
     let mut tasks = tokio::task::JoinSet::new();

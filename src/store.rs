@@ -24,9 +24,19 @@ use crate::checks::Finding;
 
 /// Errors of the history store.
 #[derive(Debug, thiserror::Error)]
+#[allow(clippy::large_enum_variant)]
 pub enum StoreError {
     #[error("history database {path}: {source}")]
     Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "history database {path} is damaged or not a govpatrol database ({source}); \
+         move it aside (e.g. rename it to {path}.bak) and run again to start a new history"
+    )]
+    Corrupt {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
@@ -213,8 +223,17 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        let conn = open_conn(path).map_err(wrap)?;
-        conn.execute_batch(SCHEMA).map_err(wrap)?;
+        let corrupt = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+            _ => wrap(source),
+        };
+        let conn = open_conn(path).map_err(corrupt)?;
+        conn.execute_batch(SCHEMA).map_err(corrupt)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

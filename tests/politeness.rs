@@ -9,6 +9,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use govpatrol::config::Settings;
 use govpatrol::crawl::fetch::{FetchError, Fetcher, Want};
+use govpatrol::crawl::guard::Guard;
 
 type Log = Arc<Mutex<Vec<(String, Instant)>>>;
 
@@ -50,6 +51,15 @@ async fn server(robots: (u16, &'static str)) -> (url::Url, Log) {
     (url, log)
 }
 
+/// A fetcher that may contact 127.0.0.1 (where the test servers live) and nothing else internal.
+fn fetcher() -> Fetcher {
+    Fetcher::new(
+        "govpatrol-test",
+        8,
+        Guard::new(["127.0.0.1".to_string()], false),
+    )
+}
+
 fn fast() -> Settings {
     Settings {
         requests_per_second: 100.0,
@@ -62,7 +72,7 @@ fn fast() -> Settings {
 #[tokio::test]
 async fn crawl_delay_spaces_requests_even_when_the_configured_rate_is_higher() {
     let (base, log) = server((200, "User-agent: *\nCrawl-delay: 1\n")).await;
-    let fetcher = Fetcher::new("govpatrol-test", 8);
+    let fetcher = fetcher();
     let s = fast();
     let urls: Vec<url::Url> = (0..3)
         .map(|i| base.join(&format!("/p{i}")).unwrap())
@@ -90,7 +100,7 @@ async fn crawl_delay_spaces_requests_even_when_the_configured_rate_is_higher() {
 #[tokio::test]
 async fn a_robots_txt_answering_5xx_means_nothing_is_fetched_from_that_host() {
     let (base, log) = server((503, "down")).await;
-    let fetcher = Fetcher::new("govpatrol-test", 8);
+    let fetcher = fetcher();
     let out = fetcher
         .fetch(&base.join("/page.html").unwrap(), Want::Page, &fast())
         .await;
@@ -105,7 +115,7 @@ async fn a_robots_txt_answering_5xx_means_nothing_is_fetched_from_that_host() {
 #[tokio::test]
 async fn a_missing_robots_txt_allows_everything() {
     let (base, _log) = server((404, "")).await;
-    let fetcher = Fetcher::new("govpatrol-test", 8);
+    let fetcher = fetcher();
     let out = fetcher
         .fetch(&base.join("/page.html").unwrap(), Want::Page, &fast())
         .await;
@@ -115,7 +125,7 @@ async fn a_missing_robots_txt_allows_everything() {
 #[tokio::test]
 async fn retry_after_pauses_the_whole_host_and_the_retry_succeeds() {
     let (base, log) = server((404, "")).await;
-    let fetcher = Fetcher::new("govpatrol-test", 8);
+    let fetcher = fetcher();
     let s = fast();
     let busy_url = base.join("/busy").unwrap();
     let busy = fetcher.fetch(&busy_url, Want::Page, &s);
@@ -136,4 +146,35 @@ async fn retry_after_pauses_the_whole_host_and_the_retry_succeeds() {
         other_at - first_busy >= Duration::from_millis(1900),
         "the host was not paused"
     );
+}
+
+#[tokio::test]
+async fn internal_addresses_no_site_lives_on_are_never_contacted() {
+    let (base, log) = server((404, "")).await;
+    let fetcher = fetcher();
+    for target in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/admin",
+        "http://[::1]:9/",
+    ] {
+        let out = fetcher
+            .fetch(&url::Url::parse(target).unwrap(), Want::Check, &fast())
+            .await;
+        assert!(
+            matches!(out.result, Err(FetchError::Blocked(_))),
+            "{target}: {:?}",
+            out.result
+        );
+    }
+    // `localhost` is a name that resolves to loopback: blocked after resolution.
+    let sneaky = format!("http://localhost:{}/", base.port().unwrap());
+    let out = fetcher
+        .fetch(&url::Url::parse(&sneaky).unwrap(), Want::Check, &fast())
+        .await;
+    assert!(
+        matches!(out.result, Err(FetchError::Blocked(_))),
+        "{:?}",
+        out.result
+    );
+    assert!(log.lock().unwrap().is_empty(), "the server was contacted");
 }

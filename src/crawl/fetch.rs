@@ -9,6 +9,7 @@
 //! link is never called broken on a HEAD answer alone.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -16,6 +17,7 @@ use reqwest::Method;
 use serde::Serialize;
 use url::Url;
 
+use super::guard::{Guard, GuardedResolver, BLOCKED_MARKER};
 use super::politeness::{self, Politeness};
 use crate::config::Settings;
 
@@ -89,6 +91,8 @@ pub enum FetchError {
     TooManyRedirects(usize),
     #[error("not fetched: {0}")]
     Robots(String),
+    #[error("not fetched: {0}")]
+    Blocked(String),
     #[error("{0}")]
     Other(String),
 }
@@ -113,11 +117,12 @@ pub struct Outcome {
 /// The HTTP client plus politeness.
 pub struct Fetcher {
     client: reqwest::Client,
+    guard: Guard,
     pub polite: Politeness,
 }
 
 /// Builds the reqwest client all requests share.
-pub fn client(user_agent: &str, follow_redirects: bool) -> reqwest::Client {
+pub fn client(user_agent: &str, follow_redirects: bool, guard: &Guard) -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -140,15 +145,18 @@ pub fn client(user_agent: &str, follow_redirects: bool) -> reqwest::Client {
         .pool_idle_timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(16)
         .tcp_nodelay(true)
+        .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
         .build()
         .expect("TLS backend and resolver are available")
 }
 
 impl Fetcher {
-    pub fn new(user_agent: &str, max_connections: usize) -> Self {
+    /// `guard` says which internal addresses may be contacted (see [`super::guard`]).
+    pub fn new(user_agent: &str, max_connections: usize, guard: Guard) -> Self {
         Fetcher {
-            client: client(user_agent, false),
-            polite: Politeness::new(client(user_agent, true), max_connections),
+            client: client(user_agent, false, &guard),
+            polite: Politeness::new(client(user_agent, true, &guard), max_connections),
+            guard,
         }
     }
 
@@ -168,7 +176,12 @@ impl Fetcher {
             if method == Method::HEAD {
                 let head_failed = match &result {
                     Ok(f) => f.status >= 400 && f.status != 429,
-                    Err(FetchError::Robots(_) | FetchError::Refused | FetchError::Dns(_)) => false,
+                    Err(
+                        FetchError::Robots(_)
+                        | FetchError::Blocked(_)
+                        | FetchError::Refused
+                        | FetchError::Dns(_),
+                    ) => false,
                     Err(_) => true,
                 };
                 if head_failed {
@@ -204,20 +217,34 @@ impl Fetcher {
         let mut seen: HashSet<String> = HashSet::from([current.as_str().to_string()]);
         let mut redirects = Vec::new();
         for _ in 0..=MAX_REDIRECTS {
+            self.guard
+                .check_literal(current.host_str().unwrap_or_default())
+                .map_err(FetchError::Blocked)?;
             let host = self.polite.host(&current, settings);
             self.polite
                 .robots_allow(&host, &current)
                 .await
                 .map_err(FetchError::Robots)?;
             let permit = self.polite.acquire(&host).await;
-            let resp = self
+            let resp = match self
                 .client
                 .request(method.clone(), current.clone())
                 .timeout(settings.timeout)
                 .send()
                 .await
-                .map_err(|e| classify(&e, settings))?;
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    let e = classify(&e, settings);
+                    self.polite.record(
+                        &host,
+                        matches!(e, FetchError::Timeout(_) | FetchError::Reset(_)),
+                    );
+                    return Err(e);
+                }
+            };
             let status = resp.status().as_u16();
+            self.polite.record(&host, status >= 500);
             if status == 429 || status == 503 {
                 let pause = resp
                     .headers()
@@ -346,6 +373,14 @@ fn classify(e: &reqwest::Error, settings: &Settings) -> FetchError {
         }
         chain.push_str(&s.to_string());
         src = s.source();
+    }
+    if let Some(i) = chain.find(BLOCKED_MARKER) {
+        return FetchError::Blocked(
+            chain[i + BLOCKED_MARKER.len()..]
+                .trim_start_matches(':')
+                .trim()
+                .to_string(),
+        );
     }
     let lower = chain.to_ascii_lowercase();
     if lower.contains("dns error") || lower.contains("failed to lookup") {

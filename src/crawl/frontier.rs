@@ -6,11 +6,19 @@
 //! the `url` crate (scheme and host lower-cased, default port dropped, path percent-encoded as
 //! UTF-8, dot segments removed) with the fragment dropped by the extract step.
 //!
-//! [`classify`] decides what a link is: a page of the site to parse, a resource of the site to
-//! check (attachment, image, script …, or a page beyond the depth or page budget), an external
-//! link to check, or nothing (excluded by the site's patterns, or external checks turned off).
+//! [`Frontier::classify`] decides what a link is: a page of the site to parse, a resource of the
+//! site to check (attachment, image, script …, or a page beyond the depth or page budget), an
+//! external link to check, or nothing (excluded by the site's patterns, external checks turned
+//! off, or a crawler trap).
+//!
+//! Crawler traps (calendars, session ids in URLs, ever-growing query strings, `../` loops that
+//! repeat path segments, the same page under endless URLs) are cut by URL shape, besides the page
+//! and depth budgets: a URL longer than [`MAX_URL_LEN`], a path that repeats one segment
+//! [`MAX_SEGMENT_REPEATS`] times, or more than [`MAX_PER_PATTERN`] URLs of one pattern (the path
+//! with digit runs folded, plus the sorted query keys). Each kind of cut is counted in
+//! [`Frontier::cuts`] and reported once in the run log.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use url::Url;
 
@@ -35,6 +43,59 @@ pub struct Frontier {
     pages: usize,
     /// Pages turned into plain checks because the page budget was spent.
     pub over_budget: usize,
+    /// URLs of the site per pattern (see [`pattern`]).
+    patterns: HashMap<String, usize>,
+    /// URLs dropped as crawler traps, by reason.
+    pub cuts: BTreeMap<&'static str, usize>,
+}
+
+/// Longest URL followed on a site.
+pub const MAX_URL_LEN: usize = 2048;
+/// A path that repeats one segment this often is a `../` or relative-link loop.
+pub const MAX_SEGMENT_REPEATS: usize = 3;
+/// Most URLs of one pattern followed on a site (calendars, session ids, endless queries).
+pub const MAX_PER_PATTERN: usize = 5000;
+
+/// The shape of a URL: path with digit runs folded to `0`, then the sorted query keys.
+/// `/cal?d=2026-01-05` and `/cal?d=2031-07-12` share one; two different columns do not.
+pub fn pattern(url: &Url) -> String {
+    let mut p = String::with_capacity(url.path().len() + 16);
+    let mut in_digits = false;
+    for c in url.path().chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                p.push('0');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            p.push(c);
+        }
+    }
+    let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    keys.sort();
+    keys.dedup();
+    if !keys.is_empty() {
+        p.push('?');
+        p.push_str(&keys.join("&"));
+    }
+    p
+}
+
+/// Why a URL of the site looks like a crawler trap, if it does.
+pub fn trap(url: &Url) -> Option<&'static str> {
+    if url.as_str().len() > MAX_URL_LEN {
+        return Some("URL longer than 2048 characters");
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for seg in url.path().split('/').filter(|s| !s.is_empty()) {
+        let n = counts.entry(seg).or_default();
+        *n += 1;
+        if *n >= MAX_SEGMENT_REPEATS {
+            return Some("path repeats a segment (relative-link loop)");
+        }
+    }
+    None
 }
 
 impl Frontier {
@@ -128,16 +189,29 @@ impl Frontier {
         if !site.in_scope(url) {
             return site.settings.check_external.then_some(UrlKind::External);
         }
+        if self.seen.contains_key(url.as_str()) {
+            // Already known: its kind is settled; only the id is needed.
+            return Some(UrlKind::Resource);
+        }
+        if let Some(why) = trap(url) {
+            *self.cuts.entry(why).or_default() += 1;
+            return None;
+        }
+        let n = self.patterns.entry(pattern(url)).or_default();
+        *n += 1;
+        if *n > MAX_PER_PATTERN {
+            *self
+                .cuts
+                .entry("more than 5000 URLs of one pattern")
+                .or_default() += 1;
+            return None;
+        }
         let navigable = matches!(element, "a" | "area" | "iframe" | "frame");
         if !navigable || looks_like_file(url) {
             return Some(UrlKind::Resource);
         }
-        if depth as usize > site.settings.max_depth
-            || (self.pages >= site.settings.max_pages && !self.seen.contains_key(url.as_str()))
-        {
-            if !self.seen.contains_key(url.as_str()) {
-                self.over_budget += 1;
-            }
+        if depth as usize > site.settings.max_depth || self.pages >= site.settings.max_pages {
+            self.over_budget += 1;
             return Some(UrlKind::Resource);
         }
         Some(UrlKind::Page)
@@ -202,6 +276,48 @@ mod tests {
                 .0,
             4
         );
+    }
+
+    #[test]
+    fn traps_are_recognised_by_shape() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(trap(&u("http://s.gov.cn/a/b/a/b/a/x.html")).is_some());
+        assert!(trap(&u(&format!("http://s.gov.cn/q?x={}", "y".repeat(3000)))).is_some());
+        assert!(trap(&u("http://s.gov.cn/xwdt/gzdt/202611/t20261120_1.html")).is_none());
+        assert_eq!(
+            pattern(&u("http://s.gov.cn/cal?d=2026-01-05&v=1")),
+            "/cal?d&v"
+        );
+        assert_eq!(
+            pattern(&u("http://s.gov.cn/xwdt/202611/t20261120_17.html")),
+            pattern(&u("http://s.gov.cn/xwdt/202512/t20251201_9.html"))
+        );
+        assert_ne!(
+            pattern(&u("http://s.gov.cn/xwdt/index_1.html")),
+            pattern(&u("http://s.gov.cn/tzgg/index_1.html"))
+        );
+    }
+
+    #[test]
+    fn an_endless_calendar_is_cut_after_the_pattern_limit() {
+        let site = crate::config::Targets::parse(
+            "[[site]]\nid='s'\nname='s'\nurl='http://s.gov.cn/'\nrole='unit'\n[site.settings]\nmax_pages=1000000\n",
+            "t.toml".as_ref(),
+        )
+        .unwrap()
+        .sites
+        .remove(0);
+        let (mut f, _) = Frontier::new(&site.url);
+        let mut followed = 0;
+        for day in 0..(MAX_PER_PATTERN + 100) {
+            let url = Url::parse(&format!("http://s.gov.cn/calendar?day={day}")).unwrap();
+            if f.classify(&site, &url, "a", 1).is_some() {
+                f.add(&url, 1, UrlKind::Page);
+                followed += 1;
+            }
+        }
+        assert_eq!(followed, MAX_PER_PATTERN);
+        assert_eq!(f.cuts.values().sum::<usize>(), 100);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 pub mod fetch;
 pub mod frontier;
+pub mod guard;
 pub mod politeness;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -114,7 +115,10 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
         }
         Err(e) => {
             r.error = Some(e.to_string());
-            r.skipped = matches!(e, fetch::FetchError::Robots(_));
+            r.skipped = matches!(
+                e,
+                fetch::FetchError::Robots(_) | fetch::FetchError::Blocked(_)
+            );
         }
     }
     r
@@ -152,6 +156,7 @@ pub async fn crawl_site(
     let max_in_flight = (site.settings.max_connections * 2).max(8);
     let mut in_flight = JoinSet::new();
     let mut budget_logged = false;
+    let mut logged_cuts = std::collections::HashSet::new();
     // Finished URLs go to the writer in small batches: at most 64 of them or 100 ms of work is
     // ever unsent, and an unsent URL is simply fetched again after a crash.
     let mut batch = Vec::new();
@@ -214,6 +219,11 @@ pub async fn crawl_site(
                 meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
             }
         });
+        for (why, n) in &frontier.cuts {
+            if logged_cuts.insert(*why) {
+                tracing::warn!(site = %site.id, "crawler trap cut ({why}); first seen on {}; {n} URL(s) so far", job.item.url);
+            }
+        }
         if frontier.over_budget > 0 && !budget_logged {
             budget_logged = true;
             tracing::warn!(

@@ -17,6 +17,10 @@
 //! network error: allowed (the request itself will then fail and say why); a robots.txt served
 //! as HTML: ignored.
 //!
+//! A host in distress is left alone: after [`DISTRESS_STREAK`] answers in a row that are 5xx,
+//! timeouts or resets, the whole host is paused (10 s, doubling with each further streak, at most
+//! two minutes) instead of being hammered; one good answer ends the streak.
+//!
 //! A host is identified by its authority (`host:port`), so two ports on 127.0.0.1 are two hosts.
 
 use std::collections::HashMap;
@@ -53,8 +57,13 @@ pub struct Host {
     delay_limiter: std::sync::OnceLock<Option<DefaultDirectRateLimiter>>,
     robots: tokio::sync::OnceCell<RobotsRules>,
     paused_until: Mutex<Option<Instant>>,
+    /// Distress answers in a row, and how many pauses they caused.
+    distress: Mutex<(u32, u32)>,
     settings: Settings,
 }
+
+/// Distress answers in a row (5xx, timeout, reset) that pause a host.
+pub const DISTRESS_STREAK: u32 = 5;
 
 /// Proof of the right to send one request; drop it when the response is read.
 pub struct Permit {
@@ -102,6 +111,7 @@ impl Politeness {
                     delay_limiter: std::sync::OnceLock::new(),
                     robots: tokio::sync::OnceCell::new(),
                     paused_until: Mutex::new(None),
+                    distress: Mutex::new((0, 0)),
                     settings: settings.clone(),
                 })
             })
@@ -220,6 +230,26 @@ impl Politeness {
             _host: host_permit,
             _global: global,
         }
+    }
+
+    /// Records whether an answer showed the host in distress; pauses it after a streak.
+    pub fn record(&self, host: &Host, distress: bool) {
+        let pause = {
+            let mut d = host.distress.lock().expect("distress lock");
+            if !distress {
+                d.0 = 0;
+                return;
+            }
+            d.0 += 1;
+            if d.0 < DISTRESS_STREAK {
+                return;
+            }
+            d.0 = 0;
+            d.1 += 1;
+            Duration::from_secs(10 * 2u64.pow(d.1.min(4) - 1))
+        };
+        tracing::warn!(host = %host.authority, "host in distress: pausing it for {} s", pause.as_secs().min(120));
+        self.back_off(host, pause);
     }
 
     /// Pauses every request to `host` for `pause` (429 / 503 / repeated 5xx).

@@ -37,7 +37,7 @@ use std::ops::Range;
 
 use chrono::{NaiveDate, NaiveTime};
 use scraper::{ElementRef, Html, Node};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Earliest year taken as a date (government sites did not exist before).
@@ -46,7 +46,7 @@ pub const MIN_YEAR: i32 = 1990;
 pub const MAX_YEAR: i32 = 2100;
 
 /// Where a date was read from, so every reported date can say so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// `<meta name="PubDate">` and its relatives (`publishdate`, `firstpublishedtime`,
@@ -75,7 +75,7 @@ impl DateSource {
 }
 
 /// A date read from a page, with where it came from and how it was spelled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FoundDate {
     pub date: NaiveDate,
     pub time: Option<NaiveTime>,

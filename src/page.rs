@@ -72,7 +72,8 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
                 let doc = scraper::Html::parse_document(&d.text);
                 let facts =
                     extract::facts_of(&doc, &f.final_url, charset::encoding_for(d.encoding));
-                view.content = extract::page_content(&doc, &f.final_url);
+                let homepage = f.final_url.path() == "/" && f.final_url.query().is_none();
+                view.content = extract::page_content(&doc, &f.final_url, homepage);
                 view.encoding = Some(d.encoding.to_string());
                 view.encoding_source = Some(d.source.as_str().to_string());
                 view.title = Some(facts.title);

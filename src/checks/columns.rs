@@ -738,6 +738,17 @@ fn looks_like_later_page(url: &str) -> bool {
     })
 }
 
+/// Same host and port and same folder (the path up to its last `/`).
+fn same_folder(a: &str, b: &str) -> bool {
+    let (Ok(a), Ok(b)) = (url::Url::parse(a), url::Url::parse(b)) else {
+        return false;
+    };
+    let dir = |u: &url::Url| u.path()[..u.path().rfind('/').map_or(0, |i| i + 1)].to_string();
+    a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+        && dir(&a) == dir(&b)
+}
+
 fn find(parent: &mut [usize], i: usize) -> usize {
     let mut r = i;
     while parent[r] != r {
@@ -848,20 +859,34 @@ pub fn discover_columns(
 ) -> Vec<Column> {
     let n = list_pages.len();
     let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let union = |parent: &mut Vec<usize>, i: usize, j: usize| {
+        let (a, b) = (find(parent, i), find(parent, j));
+        if a != b {
+            parent[a] = b;
+        }
+    };
     for (i, p) in list_pages.iter().enumerate() {
-        by_key.entry(page_key(&p.url)).or_insert(i);
-        if let Some(f) = &p.final_url {
-            by_key.entry(page_key(f)).or_insert(i);
+        // A page reached through a redirect is the page it redirected to.
+        for u in std::iter::once(&p.url).chain(p.final_url.as_ref()) {
+            match by_key.get(&page_key(u)) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_key.insert(page_key(u), i);
+                }
+            }
         }
     }
-    let mut parent: Vec<usize> = (0..n).collect();
     for (i, p) in list_pages.iter().enumerate() {
+        let here = p.final_url.as_deref().unwrap_or(&p.url);
         for u in &p.content.pagination {
+            // Later pages of a list live next to it (same folder, or the same path with
+            // another query); a 首页 link to the site's homepage is not one of them.
+            if !same_folder(here, u.as_str()) {
+                continue;
+            }
             if let Some(&j) = by_key.get(&page_key(u.as_str())) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                if a != b {
-                    parent[a] = b;
-                }
+                union(&mut parent, i, j);
             }
         }
     }
@@ -879,7 +904,8 @@ pub fn discover_columns(
                 .iter()
                 .min_by_key(|&&i| {
                     let p = &list_pages[i];
-                    (looks_like_later_page(&p.url), p.depth, p.id)
+                    let redirected = p.final_url.as_ref().is_some_and(|f| *f != p.url);
+                    (looks_like_later_page(&p.url), redirected, p.depth, p.id)
                 })
                 .expect("non-empty group");
             (first, g.len())

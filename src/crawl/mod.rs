@@ -74,7 +74,7 @@ pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Opt
     match out.result {
         Ok(f) => {
             let fp = (f.status < 300)
-                .then(|| parse(site, &f, false).map(|p| p.facts.fingerprint))
+                .then(|| parse(site, &f, false, false).map(|p| p.facts.fingerprint))
                 .flatten();
             (Some(f.status), fp)
         }
@@ -84,7 +84,7 @@ pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Opt
 
 /// Decodes and extracts a fetched page when it is an HTML page of the site; `content` adds what
 /// the column checks need (skipped for the not-found probe and the re-check).
-fn parse(site: &Site, f: &Fetched, content: bool) -> Option<Parsed> {
+fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Parsed> {
     let body = f.body.as_deref()?;
     if f.status >= 300 || !f.is_html() || !site.in_scope(&f.final_url) {
         return None;
@@ -95,7 +95,7 @@ fn parse(site: &Site, f: &Fetched, content: bool) -> Option<Parsed> {
     let doc = scraper::Html::parse_document(&decoded.text);
     let facts = extract::facts_of(&doc, &f.final_url, enc);
     let content = if content && facts.soft404.is_none() {
-        extract::page_content(&doc, &f.final_url)
+        extract::page_content(&doc, &f.final_url, homepage)
     } else {
         extract::PageContent::default()
     };
@@ -141,7 +141,7 @@ async fn run_job(fetcher: Arc<Fetcher>, site: Arc<Site>, item: Item) -> Job {
     };
     let outcome = fetcher.fetch(&item.url, want, &site.settings).await;
     let parsed = match (&outcome.result, item.kind) {
-        (Ok(f), UrlKind::Page) => parse(&site, f, true),
+        (Ok(f), UrlKind::Page) => parse(&site, f, true, item.id == 0),
         _ => None,
     };
     Job {
@@ -261,7 +261,7 @@ pub async fn recheck(
             let out = fetcher.fetch(&url, want, &settings).await;
             let page = match (&out.result, rec.kind) {
                 (Ok(f), UrlKind::Page) => {
-                    parse(&site, f, false).map(|p| (p.facts.soft404, p.facts.fingerprint))
+                    parse(&site, f, false, false).map(|p| (p.facts.soft404, p.facts.fingerprint))
                 }
                 _ => None,
             };

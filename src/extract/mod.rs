@@ -84,9 +84,12 @@ pub struct PageContent {
 /// Reads what the column checks need from a parsed page (see [`PageContent`]).
 ///
 /// A page is a list page when [`items::is_list_page`] says so, or when it carries the column
-/// meta tags (`ColumnName`/`ColumnType`) but no article tags, no list rows, and either says it
-/// has nothing (`暂无信息` …) or has no dated block at all: that is an empty column.
-pub fn page_content(doc: &Html, url: &Url) -> PageContent {
+/// meta tags (`ColumnName`/`ColumnType`) but no article tags and no dated row, and either says
+/// it has nothing (`暂无信息` …) or has no list rows at all: that is an empty column.
+///
+/// A homepage (`homepage`) is never a list page: its rows are those of all its blocks, for the
+/// homepage update check.
+pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     let column = items::column_meta(doc);
     let article_tags = doc.select(&META).any(|m| {
         m.value().attr("name").is_some_and(|n| {
@@ -96,7 +99,7 @@ pub fn page_content(doc: &Html, url: &Url) -> PageContent {
     });
     let mut pagination = items::pagination_urls(doc, url);
     pagination.truncate(MAX_PAGINATION);
-    if !article_tags && items::is_list_page(doc, url) {
+    if !article_tags && !homepage && items::is_list_page(doc, url) {
         let mut rows = items::list_items(doc, url);
         rows.truncate(MAX_ITEMS);
         return PageContent {
@@ -122,10 +125,10 @@ pub fn page_content(doc: &Html, url: &Url) -> PageContent {
         .iter()
         .any(|b| b.iter().any(|i| i.date_raw.is_some()));
     let column_tags = column.name.is_some() || column.column_type.is_some();
-    if column_tags && !dated_blocks && items::list_items(doc, url).is_empty() {
+    if column_tags && !homepage && !dated_blocks {
         let text = visible_text(doc);
         let says_empty = EMPTY_LIST_PHRASES.iter().any(|p| text.contains(p));
-        if says_empty || blocks.is_empty() {
+        if says_empty || items::list_items(doc, url).is_empty() {
             return PageContent {
                 kind: PageKind::List,
                 column,

@@ -1604,4 +1604,33 @@ mod fixture_tests {
         );
         assert_eq!(right, ARTICLES.len() - 2);
     }
+
+    /// The forged-date check on the real pages: it flags exactly the two whose meta `PubDate`
+    /// contradicts the printed date, and no other.
+    #[test]
+    fn corpus_suspect_dates() {
+        let mut flagged = Vec::new();
+        for (file, url, _, _, _) in ARTICLES {
+            let doc = Html::parse_document(&load(file));
+            let url = Url::parse(url).unwrap();
+            let pub_date = article_pub_date(&doc, &url);
+            let cands = pub_date_candidates(&doc, &url);
+            if crate::checks::columns::suspect_date(
+                "s",
+                url.as_str(),
+                "t",
+                pub_date.as_ref(),
+                &cands,
+            )
+            .is_some()
+            {
+                flagged.push(*file);
+            }
+        }
+        eprintln!("suspect_date on the corpus: {flagged:?}");
+        assert_eq!(
+            flagged,
+            ["article/miit_gov_cn.html", "article/neac_gov_cn.html"]
+        );
+    }
 }

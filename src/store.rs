@@ -640,7 +640,8 @@ pub enum Write {
         run: i64,
         id: u32,
         result: UrlResult,
-        page: Option<PageRow>,
+        /// Boxed: a page's facts are much larger than the other writes.
+        page: Option<Box<PageRow>>,
         discovered: Vec<NewUrl>,
     },
     /// The end-of-crawl re-check of a failure; `page` is the new (soft-404 reason, fingerprint)

@@ -1336,7 +1336,7 @@ mod tests {
             window: None,
             exclude: true,
         };
-        let cols = discover_columns(&[ex.clone()], &pages, &dates, &texts, &[]);
+        let cols = discover_columns(std::slice::from_ref(&ex), &pages, &dates, &texts, &[]);
         assert_eq!(cols.len(), 3);
         assert!(cols.iter().any(|c| c.exclude && c.name == "中心新闻"));
         let only = ColumnConfig {

@@ -200,7 +200,7 @@ pub async fn crawl_site(
                 links.push((id, l.element.clone(), l.text.clone()));
             }
             progress.pages.fetch_add(1, Ordering::Relaxed);
-            PageRow {
+            Box::new(PageRow {
                 title: p.facts.title,
                 encoding: p.encoding.to_string(),
                 encoding_source: p.encoding_source.to_string(),
@@ -210,7 +210,7 @@ pub async fn crawl_site(
                 links,
                 meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
                 content: p.content,
-            }
+            })
         });
         if frontier.over_budget > 0 && !budget_logged {
             budget_logged = true;

@@ -15,7 +15,7 @@
 //! Layout:
 //! - `content`: what each host serves, and the classification giving the planted list;
 //! - `html`: the page builder that records the links it writes, formats, text pools;
-//! - `portal`: the TRS-style ministry portal (site id `portal`, ~95 pages);
+//! - `portal`: the TRS-style ministry portal (site id `portal`, ~140 pages, 16 columns);
 //! - `units`: `unit-a` (Hanweb-style) and `unit-b` (ASP.NET-like, soft-404 site);
 //! - `server`: the axum servers, request counters and request log.
 //!

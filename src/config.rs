@@ -11,6 +11,13 @@
 //! Precedence: command line > `[site.settings]` > `[defaults]` > built-in defaults
 //! ([`Settings::default`]).
 //!
+//! A site may list its columns (栏目) as `[[site.column]]` with `name`, `url` (the list page),
+//! optional `category` (news, notice, policy, interpretation, consultation, solicitation,
+//! personnel, data, other), `level` (1 or 2), `window` (`14d`, `2w`, `6mo`, `1y`) and
+//! `exclude = true` for a finished topic column. When it lists any column without `exclude`,
+//! those are its columns; otherwise they are discovered during the crawl and the `exclude`
+//! entries mark the discovered ones to leave out (see [`crate::checks::columns`]).
+//!
 //! ```
 //! let toml = r#"
 //! [defaults]
@@ -34,6 +41,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
+
+use crate::checks::columns::{Category, ColumnConfig, Window};
 
 /// Errors in the configuration: the file, the line and the key are always named.
 #[derive(Debug, thiserror::Error)]
@@ -210,6 +219,8 @@ pub struct Site {
     /// URLs matching any of these are neither crawled nor checked.
     pub exclude: Vec<regex::Regex>,
     pub settings: Settings,
+    /// `[[site.column]]`: the columns to judge (or, with `exclude`, to leave out).
+    pub columns: Vec<ColumnConfig>,
 }
 
 impl Site {
@@ -272,6 +283,21 @@ struct RawSite {
     settings: Option<Spanned<CrawlSettings>>,
     #[serde(default)]
     scope: Option<RawScope>,
+    #[serde(default, rename = "column")]
+    columns: Vec<RawColumn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    #[serde(default)]
+    name: String,
+    url: Spanned<String>,
+    category: Option<Spanned<String>>,
+    level: Option<Spanned<u8>>,
+    window: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: bool,
 }
 
 #[derive(Deserialize)]
@@ -379,6 +405,53 @@ impl Targets {
                     exclude.push(re);
                 }
             }
+            let mut columns = Vec::new();
+            for rc in rs.columns {
+                let curl = url
+                    .join(rc.url.get_ref())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| {
+                        err(
+                            rc.url.span(),
+                            Some("url"),
+                            format!("{:?} is not a valid column address", rc.url.get_ref()),
+                        )
+                    })?;
+                let category = match &rc.category {
+                    None => None,
+                    Some(c) => Some(Category::parse(c.get_ref()).ok_or_else(|| {
+                        err(
+                            c.span(),
+                            Some("category"),
+                            format!(
+                                "unknown category {:?}, expected one of news, notice, policy, interpretation, consultation, solicitation, personnel, data, other",
+                                c.get_ref()
+                            ),
+                        )
+                    })?),
+                };
+                let level = match &rc.level {
+                    Some(l) if !(1..=2).contains(l.get_ref()) => {
+                        return Err(err(l.span(), Some("level"), "must be 1 or 2".into()))
+                    }
+                    l => l.as_ref().map(|l| *l.get_ref()),
+                };
+                let window = match &rc.window {
+                    None => None,
+                    Some(w) => Some(
+                        Window::parse(w.get_ref()).map_err(|m| err(w.span(), Some("window"), m))?,
+                    ),
+                };
+                columns.push(ColumnConfig {
+                    name: rc.name,
+                    url: curl,
+                    category,
+                    level,
+                    window,
+                    exclude: rc.exclude,
+                });
+            }
             sites.push(Site {
                 id,
                 name: rs.name,
@@ -388,6 +461,7 @@ impl Targets {
                 hosts,
                 exclude,
                 settings,
+                columns,
             });
         }
         if sites.is_empty() {
@@ -567,6 +641,43 @@ mod tests {
         })
         .unwrap();
         assert_eq!(t.sites[0].settings.requests_per_second, 9.0);
+    }
+
+    #[test]
+    fn columns_parse_and_a_bad_window_names_line_and_key() {
+        let t = parse(&format!(
+            "{SITE}[[site.column]]\nname = \"通知公告\"\nurl = \"/tzgg/\"\ncategory = \"notice\"\nlevel = 1\nwindow = \"6mo\"\n\n[[site.column]]\nname = \"专题\"\nurl = \"http://a.gov.cn/zt/\"\nexclude = true\n"
+        ))
+        .unwrap();
+        let c = &t.sites[0].columns;
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].url.as_str(), "http://a.gov.cn/tzgg/");
+        assert_eq!(c[0].category, Some(Category::Notice));
+        assert_eq!(c[0].window, Some(Window::Months(6)));
+        assert!(c[1].exclude && c[1].window.is_none());
+
+        let e = parse(&format!(
+            "{SITE}[[site.column]]\nname = \"x\"\nurl = \"/x/\"\nwindow = \"6 months\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("t.toml:9:"), "{e}");
+        assert!(e.contains("key `window`"), "{e}");
+        let e = parse(&format!(
+            "{SITE}[[site.column]]\nname = \"x\"\nurl = \"/x/\"\ncategory = \"blog\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("t.toml:9:") && e.contains("key `category`"),
+            "{e}"
+        );
+        let e = parse(&format!(
+            "{SITE}[[site.column]]\nname = \"x\"\nurl = \"/x/\"\nlevl = 1\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`levl`"), "{e}");
     }
 
     #[test]

@@ -31,6 +31,7 @@
 //! ```
 
 pub mod checks;
+pub mod columns_cmd;
 pub mod config;
 pub mod crawl;
 pub mod demo;

@@ -70,6 +70,22 @@ enum Command {
         #[command(flatten)]
         settings: CrawlSettings,
     },
+    /// List a site's columns from its latest stored run (category, level, source, newest item),
+    /// to review and pin them as [[site.column]] in targets.toml. Reads the store; no crawling.
+    Columns {
+        #[arg(long = "site", value_name = "ID")]
+        site: String,
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// The period (YYYY-MM) whose run to read; defaults to the latest finished run.
+        #[arg(long)]
+        period: Option<String>,
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Start the built-in sample ministry site on 127.0.0.1, crawl it and write reports.
     Demo {
         #[arg(long, default_value = "demo-reports")]
@@ -172,6 +188,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Columns {
+            site,
+            targets,
+            out,
+            period,
+            json,
+        } => {
+            let mut t = Targets::load(&targets)?;
+            t.select(std::slice::from_ref(&site))?;
+            let text =
+                govpatrol::columns_cmd::list_columns(&t.sites[0], &out, period.as_deref(), json)?;
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { out, as_of } => {
             let stop = run::stop_on_signals();
             let o = opts(out.clone(), as_of, true);
@@ -180,7 +210,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("demo failed")?;
             let code = finish(&summary, false);
             println!(
-                "\nThe sample sites had {} planted link defects. Reports are in {}/{}/",
+                "\nThe sample sites had {} planted defects. Reports are in {}/{}/",
                 sites.planted.len(),
                 out.display(),
                 summary.period
@@ -196,12 +226,20 @@ fn finish(summary: &RunSummary, quiet: bool) -> ExitCode {
         for s in &summary.sites {
             let count = |check: &str| s.findings.iter().filter(|f| f.check == check).count();
             println!(
-                "{:<12} {:>6} URLs {:>6} pages  {:>4} broken links  {:>3} links to review  → {}{}",
+                "{:<12} {:>6} URLs {:>6} pages  {:>4} broken links  {:>3} links to review  {:>3} columns ({} stale, {} empty){}  → {}{}",
                 s.site,
                 s.urls,
                 s.pages,
                 count("broken_link"),
                 count("link_needs_review"),
+                s.columns.len(),
+                count("stale_column"),
+                count("empty_column"),
+                if count("homepage_not_updated") > 0 {
+                    "  homepage not updated"
+                } else {
+                    ""
+                },
                 s.dir.display(),
                 if s.resumed { "  (resumed)" } else { "" }
             );

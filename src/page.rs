@@ -3,15 +3,18 @@
 //!
 //! It fetches the page exactly as a crawl would (same politeness, robots.txt, charset rules and
 //! extraction) and shows the final URL after redirects, the status, the encoding and where it came
-//! from, the title, the `<meta>` tags, whether the page reads as an error page, and every link
-//! with its element and text. `--json` prints the same as one JSON object for scripts.
+//! from, the title, the `<meta>` tags, whether the page reads as an error page, every link with
+//! its element and text, and what the column checks read ([`crate::extract::PageContent`]): the
+//! page's kind, its publication date and where it came from (with the other candidates), its
+//! column meta and breadcrumb, and for a list page its rows with their dates and its other
+//! pages. `--json` prints the same as one JSON object for scripts.
 
 use serde::Serialize;
 use url::Url;
 
 use crate::config::Settings;
 use crate::crawl::fetch::{Fetcher, Hop, Want};
-use crate::extract::{self, charset, Link};
+use crate::extract::{self, charset, Link, PageContent, PageKind};
 
 /// What the crawler sees on one page.
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +33,9 @@ pub struct PageView {
     pub links: Vec<Link>,
     pub attempts: u32,
     pub elapsed_ms: u64,
+    /// `kind`, `pub_date`, `date_candidates`, `column`, `items`, `pagination`.
+    #[serde(flatten)]
+    pub content: PageContent,
 }
 
 /// Fetches and reads one page.
@@ -55,6 +61,7 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
         links: Vec::new(),
         attempts: out.attempts,
         elapsed_ms: 0,
+        content: PageContent::default(),
     };
     match out.result {
         Err(e) => view.error = Some(e.to_string()),
@@ -66,8 +73,11 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
             view.elapsed_ms = u64::try_from(f.elapsed.as_millis()).unwrap_or(u64::MAX);
             if let (Some(body), true) = (f.body.as_deref(), f.is_html()) {
                 let d = charset::decode(body, f.content_type.as_deref());
+                let doc = scraper::Html::parse_document(&d.text);
                 let facts =
-                    extract::extract(&d.text, &f.final_url, charset::encoding_for(d.encoding));
+                    extract::facts_of(&doc, &f.final_url, charset::encoding_for(d.encoding));
+                let homepage = f.final_url.path() == "/" && f.final_url.query().is_none();
+                view.content = extract::page_content(&doc, &f.final_url, homepage);
                 view.encoding = Some(d.encoding.to_string());
                 view.encoding_source = Some(d.source.as_str().to_string());
                 view.title = Some(facts.title);
@@ -112,6 +122,61 @@ pub fn render_text(v: &PageView) -> String {
         for (k, val) in &v.meta {
             let _ = writeln!(s, "  {k} = {val}");
         }
+    }
+    let c = &v.content;
+    let kind = match c.kind {
+        PageKind::List => "list page (栏目列表页)",
+        PageKind::Article => "article",
+        PageKind::Other => "other (homepage, navigation …)",
+    };
+    let _ = writeln!(s, "kind:       {kind}");
+    if let Some(d) = &c.pub_date {
+        let _ = writeln!(
+            s,
+            "published:  {} (from {}: {})",
+            d.date,
+            d.source.as_str(),
+            d.raw
+        );
+        for o in c.date_candidates.iter().skip(1) {
+            let _ = writeln!(
+                s,
+                "  also:     {} (from {}: {})",
+                o.date,
+                o.source.as_str(),
+                o.raw
+            );
+        }
+    }
+    let m = &c.column;
+    if m.name.is_some() || m.column_type.is_some() || !m.breadcrumb.is_empty() {
+        let _ = writeln!(
+            s,
+            "column:     {} (ColumnType {}); breadcrumb: {}",
+            opt(&m.name),
+            opt(&m.column_type),
+            m.breadcrumb.join(" > ")
+        );
+    }
+    if c.kind == PageKind::List || !c.items.is_empty() {
+        let label = if c.kind == PageKind::List {
+            "items"
+        } else {
+            "rows of its blocks"
+        };
+        let _ = writeln!(s, "{label} ({}):", c.items.len());
+        for i in &c.items {
+            let date = match (i.date, &i.date_raw) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(raw)) => format!("? ({raw})"),
+                (None, None) => "undated".to_string(),
+            };
+            let pinned = if i.pinned { " [pinned]" } else { "" };
+            let _ = writeln!(s, "  {date:<10} {}{pinned}  {}", i.title, i.url);
+        }
+    }
+    if !c.pagination.is_empty() {
+        let _ = writeln!(s, "other pages of the list: {}", c.pagination.len());
     }
     let _ = writeln!(s, "links ({}):", v.links.len());
     for l in &v.links {

@@ -6,8 +6,9 @@
 //!
 //! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
-//! crawls, re-checks failures, runs the checks over what was stored, records the findings with
-//! their `first_seen`, and writes `<out>/<YYYY-MM>/<site>/`. A stop signal ends it early with
+//! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
+//! [`gather_columns`]), records the findings with their `first_seen`, and writes
+//! `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv, summary.csv). A stop signal ends it early with
 //! every finished URL stored; running the same command again continues.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
@@ -21,6 +22,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use tokio::sync::watch;
 
+use crate::checks::columns::{
+    self, ColumnStatus, HomepageStatus, Item, ItemDateSource, VetoCounts,
+};
 use crate::checks::{self, links::LinkRef, Finding};
 use crate::config::{Site, Targets};
 use crate::crawl::{self, fetch::Fetcher, frontier::Frontier, CrawlEnd, Progress};
@@ -44,6 +48,8 @@ pub enum RunError {
         "another govpatrol run is using {0} (lock file .govpatrol.lock); wait for it to finish"
     )]
     Locked(PathBuf),
+    #[error("site {site}: {detail}")]
+    NoRun { site: String, detail: String },
 }
 
 /// What a run is asked to do.
@@ -71,6 +77,12 @@ pub struct SiteSummary {
     pub findings: Vec<Finding>,
     /// Set when the homepage itself could not be fetched.
     pub homepage_error: Option<String>,
+    /// The site's columns with their verdicts at the check point.
+    pub columns: Vec<ColumnStatus>,
+    /// Whether the homepage was updated within 14 days (`None` when it was not read).
+    pub homepage: Option<HomepageStatus>,
+    /// The three veto counts of 栏目不更新.
+    pub veto: VetoCounts,
 }
 
 /// The result of a run.
@@ -245,11 +257,15 @@ async fn inspect_site(
         let frontier = if run.resumed {
             Frontier::resume(store.urls(run.id)?)
         } else {
-            let (f, home) = Frontier::new(&site.url);
-            writer.send(Write::Queue {
-                run: run.id,
-                urls: vec![home],
-            })?;
+            let (mut f, home) = Frontier::new(&site.url);
+            let mut urls = vec![home];
+            // Configured columns are read even when no page links them.
+            for c in &site.columns {
+                if site.in_scope(&c.url) && !site.excluded(&c.url) {
+                    urls.extend(f.add(&c.url, 1, store::UrlKind::Page).1);
+                }
+            }
+            writer.send(Write::Queue { run: run.id, urls })?;
             f
         };
         if run.notfound_status.is_none() && run.notfound_fingerprint.is_none() {
@@ -372,8 +388,14 @@ pub fn check_and_report(
         }
     })?;
     let mut findings = checks::links::check_links(&facts, &failures, links);
+    let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
+        .unwrap_or_else(|_| chrono::Local::now().date_naive());
+    let cols = gather_columns(store, site, run, &facts.homepages, as_of)?;
+    findings.extend(cols.findings.iter().cloned());
+    findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
-    let dir = report::write_site(out, period, &site.id, &findings)?;
+    let summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
+    let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,
@@ -382,6 +404,140 @@ pub fn check_and_report(
         pages,
         findings,
         homepage_error,
+        columns: cols.columns,
+        homepage: cols.homepage,
+        veto: cols.veto,
+    })
+}
+
+/// What the column checks found for one stored run.
+#[derive(Debug, Clone)]
+pub struct ColumnsReport {
+    pub columns: Vec<ColumnStatus>,
+    pub homepage: Option<HomepageStatus>,
+    pub veto: VetoCounts,
+    /// `stale_column`, `empty_column`, `homepage_not_updated` and `suspect_date` findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads a stored run's pages (one at a time, keeping only list pages' rows and articles'
+/// dates) and runs the column checks at `as_of`. Used by the run and by `govpatrol columns`.
+pub fn gather_columns(
+    store: &Store,
+    site: &Site,
+    run: i64,
+    homepages: &[String],
+    as_of: NaiveDate,
+) -> Result<ColumnsReport, StoreError> {
+    use std::collections::{HashMap, HashSet};
+    let home_links = store.page_links(run, 0)?;
+    let home_targets: HashSet<u32> = home_links.iter().map(|(t, _, _)| *t).collect();
+    let mut list_pages = Vec::new();
+    let mut article_dates: HashMap<String, NaiveDate> = HashMap::new();
+    // Articles by id: (date, url, title), for the homepage check.
+    let mut articles: HashMap<u32, (NaiveDate, String, String)> = HashMap::new();
+    let mut homepage = None;
+    let mut second_level: Vec<Item> = Vec::new();
+    let mut findings = Vec::new();
+    let dated_rows = |p: &columns::StoredPage| -> Vec<Item> {
+        p.content
+            .items
+            .iter()
+            .filter(|i| i.date.is_some())
+            .map(|i| Item {
+                title: i.title.clone(),
+                url: i.url.to_string(),
+                date: i.date,
+                date_source: Some(ItemDateSource::List),
+                pinned: i.pinned,
+            })
+            .collect()
+    };
+    store.for_each_page_content(run, |p| {
+        if let Some(d) = &p.content.pub_date {
+            article_dates.insert(p.url.clone(), d.date);
+            if let Some(f) = &p.final_url {
+                article_dates.insert(f.clone(), d.date);
+            }
+            let title = p.title.clone().unwrap_or_default();
+            articles.insert(p.id, (d.date, p.url.clone(), title));
+            findings.extend(columns::suspect_date(
+                &site.id,
+                &p.url,
+                &p.fetched_at,
+                Some(d),
+                &p.content.date_candidates,
+            ));
+        }
+        if p.id == 0 {
+            homepage = Some((p.fetched_at.clone(), dated_rows(&p)));
+        } else if home_targets.contains(&p.id) {
+            second_level.extend(dated_rows(&p));
+        }
+        if p.content.kind == crate::extract::PageKind::List {
+            list_pages.push(p);
+        }
+    })?;
+    let list_ids: HashSet<u32> = list_pages.iter().map(|p| p.id).collect();
+    let mut link_texts: HashMap<u32, Vec<String>> = HashMap::new();
+    store.for_each_page_links(run, |_, _, links| {
+        for (target, element, text) in links {
+            if element == "a" && list_ids.contains(&target) {
+                link_texts.entry(target).or_default().push(text);
+            }
+        }
+    })?;
+    let cols = columns::discover_columns(
+        &site.columns,
+        &list_pages,
+        &article_dates,
+        &link_texts,
+        homepages,
+    );
+    drop(list_pages);
+    let statuses: Vec<ColumnStatus> = cols
+        .iter()
+        .map(|c| columns::judge_column(c, as_of))
+        .collect();
+    let veto = columns::veto_counts(&statuses);
+    findings.extend(columns::column_findings(&site.id, &statuses));
+    let homepage = homepage.map(|(observed_at, mut rows)| {
+        let article = |id: &u32| {
+            articles.get(id).map(|(d, url, title)| Item {
+                title: title.clone(),
+                url: url.clone(),
+                date: Some(*d),
+                date_source: Some(ItemDateSource::Article),
+                pinned: false,
+            })
+        };
+        rows.extend(home_targets.iter().filter_map(article));
+        for (id, (d, url, title)) in &articles {
+            if home_targets.contains(id) {
+                second_level.push(Item {
+                    title: title.clone(),
+                    url: url.clone(),
+                    date: Some(*d),
+                    date_source: Some(ItemDateSource::Article),
+                    pinned: false,
+                });
+            }
+        }
+        let facts = columns::HomepageFacts {
+            url: site.url.to_string(),
+            observed_at: observed_at.clone(),
+            items: rows,
+            second_level,
+        };
+        let status = columns::judge_homepage(&facts, as_of);
+        findings.extend(columns::homepage_finding(&site.id, &status, &observed_at));
+        status
+    });
+    Ok(ColumnsReport {
+        columns: statuses,
+        homepage,
+        veto,
+        findings,
     })
 }
 

@@ -1,7 +1,9 @@
 //! Store: the history database (SQLite, `<out>/govpatrol.sqlite`).
 //!
 //! It holds every run (one site, one period), every URL the run met with what fetching it gave,
-//! the facts of every parsed page (title, encoding, links, meta tags), the findings of each run,
+//! the facts of every parsed page (title, encoding, links, meta tags), what the column checks
+//! need of it (`page_content`: kind, publication date and candidates, column meta, list rows with
+//! their dates, pagination; see [`crate::extract::PageContent`]), the findings of each run,
 //! and each finding's `first_seen` across runs. It is what makes a crawl resumable and a report
 //! rebuildable without crawling again.
 //!
@@ -87,6 +89,15 @@ CREATE TABLE IF NOT EXISTS pages (
     truncated INTEGER NOT NULL DEFAULT 0,
     links TEXT NOT NULL,             -- JSON [[target url id, element, text], ...]
     meta TEXT NOT NULL,              -- JSON {name: content}
+    PRIMARY KEY (run_id, url_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_content (
+    run_id INTEGER NOT NULL,
+    url_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- list | article | other
+    pub_date TEXT,                   -- YYYY-MM-DD, articles
+    pub_source TEXT,                 -- meta_pub_date | labelled_text | text | url
+    content TEXT NOT NULL,           -- JSON extract::PageContent (items, candidates, column meta …)
     PRIMARY KEY (run_id, url_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS findings (
@@ -196,6 +207,8 @@ pub struct PageRow {
     /// (target URL id, element, text)
     pub links: Vec<(u32, String, String)>,
     pub meta: String,
+    /// What the column checks need; written in the same transaction as the page.
+    pub content: crate::extract::PageContent,
 }
 
 /// A fetched URL with its result, read back for the checks.
@@ -299,7 +312,7 @@ impl Store {
                 path: self.path.clone(),
                 source,
             })?;
-        for table in ["urls", "pages", "findings"] {
+        for table in ["urls", "pages", "page_content", "findings"] {
             tx.execute(&format!("DELETE FROM {table} WHERE run_id = ?1"), [id])
                 .map_err(|source| StoreError::Sqlite {
                     path: self.path.clone(),
@@ -481,6 +494,72 @@ impl Store {
         Ok(())
     }
 
+    /// The links of one page (the homepage is id 0): (target URL id, element, text).
+    pub fn page_links(&self, run: i64, id: u32) -> Result<Vec<(u32, String, String)>, StoreError> {
+        let links: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT links FROM pages WHERE run_id = ?1 AND url_id = ?2",
+                params![run, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        Ok(links
+            .and_then(|l| serde_json::from_str(&l).ok())
+            .unwrap_or_default())
+    }
+
+    /// Calls `f` for every page of a run that has stored content (one page at a time: the
+    /// column checks keep only what they need).
+    pub fn for_each_page_content(
+        &self,
+        run: i64,
+        mut f: impl FnMut(crate::checks::columns::StoredPage),
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT c.url_id, u.url, u.final_url, u.depth, u.fetched_at, p.title, c.content
+                 FROM page_content c
+                 JOIN urls u ON u.run_id = c.run_id AND u.id = c.url_id
+                 LEFT JOIN pages p ON p.run_id = c.run_id AND p.url_id = c.url_id
+                 WHERE c.run_id = ?1 ORDER BY c.url_id",
+            )
+            .map_err(self.err())?;
+        let mut rows = st.query([run]).map_err(self.err())?;
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let content: String = r.get(6).map_err(self.err())?;
+            f(crate::checks::columns::StoredPage {
+                id: r.get(0).map_err(self.err())?,
+                url: r.get(1).map_err(self.err())?,
+                final_url: r.get(2).map_err(self.err())?,
+                depth: r.get(3).map_err(self.err())?,
+                fetched_at: r
+                    .get::<_, Option<String>>(4)
+                    .map_err(self.err())?
+                    .unwrap_or_default(),
+                title: r.get(5).map_err(self.err())?,
+                content: serde_json::from_str(&content).unwrap_or_default(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The latest finished run of a site in any period.
+    pub fn latest_done_run_any(&self, site: &str) -> Result<Option<Run>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE site = ?1 AND status = 'done' ORDER BY as_of DESC, id DESC LIMIT 1",
+                params![site],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        id.map(|id| self.run(id)).transpose()
+    }
+
     /// Replaces a run's findings and fills in each one's `first_seen` from the history.
     pub fn save_findings(&mut self, run: i64, findings: &mut [Finding]) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -589,7 +668,8 @@ pub enum Write {
         run: i64,
         id: u32,
         result: UrlResult,
-        page: Option<PageRow>,
+        /// Boxed: a page's facts are much larger than the other writes.
+        page: Option<Box<PageRow>>,
         discovered: Vec<NewUrl>,
     },
     /// The end-of-crawl re-check of a failure; `page` is the new (soft-404 reason, fingerprint)
@@ -773,6 +853,22 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
                     p.truncated,
                     serde_json::to_string(&p.links).unwrap_or_else(|_| "[]".into()),
                     p.meta
+                ])?;
+                let c = &p.content;
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO page_content (run_id, url_id, kind, pub_date, pub_source, content)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    run,
+                    id,
+                    serde_json::to_value(c.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    c.pub_date.as_ref().map(|d| d.date.to_string()),
+                    c.pub_date.as_ref().map(|d| d.source.as_str()),
+                    serde_json::to_string(c).unwrap_or_else(|_| "{}".into()),
                 ])?;
             }
             Ok(())

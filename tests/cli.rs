@@ -52,6 +52,40 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
             "{key} has no comment above it"
         );
     }
+    // Every [[site.column]] key is documented in a comment and used by the portal's columns.
+    for key in ["name", "url", "category", "level", "window", "exclude"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("#   {key}")) && l.contains('=')),
+            "[[site.column]] key {key} is not documented"
+        );
+    }
+    let t = govpatrol::config::Targets::load("targets.toml".as_ref()).unwrap();
+    let mee = t.sites.iter().find(|s| s.id == "mee").unwrap();
+    let urls: Vec<&str> = mee.columns.iter().map(|c| c.url.path()).collect();
+    for path in [
+        "/ywdt/",
+        "/ywdt/hjywnews/",
+        "/zcwj/",
+        "/zcwj/zcjd/",
+        "/hdjl/",
+        "/ztzl/",
+    ] {
+        assert!(urls.contains(&path), "mee column {path} missing");
+    }
+    let err = govpatrol::config::Targets::parse(
+        "[[site]]\nid='a'\nname='a'\nurl='http://a.cn/'\nrole='unit'\n[[site.column]]\nname='x'\nurl='/x/'\nundocumented = 1\n",
+        "x.toml".as_ref(),
+    )
+    .unwrap_err()
+    .to_string();
+    for key in ["name", "url", "category", "level", "window", "exclude"] {
+        assert!(
+            err.contains(key),
+            "{key} missing from the column keys: {err}"
+        );
+    }
     // And the code knows no setting that the file leaves undocumented: an unknown key is refused.
     let err = govpatrol::config::Targets::parse(
         "[defaults]\nundocumented = 1\n[[site]]\nid='a'\nname='a'\nurl='http://a.cn/'\nrole='unit'\n",

@@ -7,7 +7,9 @@
 //! | check | module |
 //! |---|---|
 //! | `broken_link`, `link_needs_review` | [`links`] |
+//! | `stale_column`, `empty_column`, `homepage_not_updated`, `suspect_date` | [`columns`] |
 
+pub mod columns;
 pub mod links;
 
 use serde::{Deserialize, Serialize};

@@ -5,9 +5,11 @@
 //! 1. [`probe_notfound`]: ask for a path that cannot exist, to learn the site's own answer (a
 //!    real 404, or a 200 "not found" page whose fingerprint marks soft 404s later);
 //! 2. [`crawl_site`]: pop URLs from the [`frontier::Frontier`], fetch them concurrently through
-//!    [`fetch::Fetcher`] (which applies [`politeness`]), parse pages with [`crate::extract`],
-//!    classify their links and queue the new ones; every finished URL goes to the store writer
-//!    in one atomic write with the links it revealed;
+//!    [`fetch::Fetcher`] (which applies [`politeness`]), parse pages with [`crate::extract`]
+//!    (links and meta tags, and what the column checks need: [`extract::page_content`] — the
+//!    page's kind, publication date, column meta, list rows with dates, pagination), classify
+//!    their links and queue the new ones; every finished URL goes to the store writer in one
+//!    atomic write with the links it revealed and its content;
 //! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
 //!
 //! A stop request (Ctrl-C, SIGTERM) makes [`crawl_site`] stop launching fetches, abandon the ones
@@ -57,6 +59,7 @@ struct Job {
 
 struct Parsed {
     facts: extract::PageFacts,
+    content: extract::PageContent,
     encoding: &'static str,
     encoding_source: &'static str,
     truncated: bool,
@@ -72,7 +75,7 @@ pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Opt
     match out.result {
         Ok(f) => {
             let fp = (f.status < 300)
-                .then(|| parse(site, &f).map(|p| p.facts.fingerprint))
+                .then(|| parse(site, &f, false, false).map(|p| p.facts.fingerprint))
                 .flatten();
             (Some(f.status), fp)
         }
@@ -80,16 +83,26 @@ pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Opt
     }
 }
 
-/// Decodes and extracts a fetched page when it is an HTML page of the site.
-fn parse(site: &Site, f: &Fetched) -> Option<Parsed> {
+/// Decodes and extracts a fetched page when it is an HTML page of the site; `content` adds what
+/// the column checks need (skipped for the not-found probe and the re-check).
+fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Parsed> {
     let body = f.body.as_deref()?;
     if f.status >= 300 || !f.is_html() || !site.in_scope(&f.final_url) {
         return None;
     }
     let decoded = charset::decode(body, f.content_type.as_deref());
     let enc = charset::encoding_for(decoded.encoding);
+    // The parsed document is dropped before this returns: nothing of the page is kept but facts.
+    let doc = scraper::Html::parse_document(&decoded.text);
+    let facts = extract::facts_of(&doc, &f.final_url, enc);
+    let content = if content && facts.soft404.is_none() {
+        extract::page_content(&doc, &f.final_url, homepage)
+    } else {
+        extract::PageContent::default()
+    };
     Some(Parsed {
-        facts: extract::extract(&decoded.text, &f.final_url, enc),
+        facts,
+        content,
         encoding: decoded.encoding,
         encoding_source: decoded.source.as_str(),
         truncated: f.truncated,
@@ -132,7 +145,7 @@ async fn run_job(fetcher: Arc<Fetcher>, site: Arc<Site>, item: Item) -> Job {
     };
     let outcome = fetcher.fetch(&item.url, want, &site.settings).await;
     let parsed = match (&outcome.result, item.kind) {
-        (Ok(f), UrlKind::Page) => parse(&site, f),
+        (Ok(f), UrlKind::Page) => parse(&site, f, true, item.id == 0),
         _ => None,
     };
     Job {
@@ -208,7 +221,7 @@ pub async fn crawl_site(
                 links.push((id, l.element.clone(), l.text.clone()));
             }
             progress.pages.fetch_add(1, Ordering::Relaxed);
-            PageRow {
+            Box::new(PageRow {
                 title: p.facts.title,
                 encoding: p.encoding.to_string(),
                 encoding_source: p.encoding_source.to_string(),
@@ -217,7 +230,8 @@ pub async fn crawl_site(
                 truncated: p.truncated,
                 links,
                 meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
-            }
+                content: p.content,
+            })
         });
         for (why, n) in &frontier.cuts {
             if logged_cuts.insert(*why) {
@@ -273,7 +287,7 @@ pub async fn recheck(
             let out = fetcher.fetch(&url, want, &settings).await;
             let page = match (&out.result, rec.kind) {
                 (Ok(f), UrlKind::Page) => {
-                    parse(&site, f).map(|p| (p.facts.soft404, p.facts.fingerprint))
+                    parse(&site, f, false, false).map(|p| (p.facts.soft404, p.facts.fingerprint))
                 }
                 _ => None,
             };

@@ -35,13 +35,13 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use scraper::{ElementRef, Html, Node, Selector};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::extract::dates::{find_dates, month_in_url, parse_date};
 
 /// One row of a column list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
     pub title: String,
     pub url: Url,
@@ -54,7 +54,7 @@ pub struct ListItem {
 }
 
 /// Column metadata from the national meta tags, and the breadcrumb as a fallback name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnMeta {
     pub name: Option<String>,
     pub column_type: Option<String>,
@@ -826,7 +826,9 @@ pub fn is_list_page(doc: &Html, base: &Url) -> bool {
         .iter()
         .filter(|b| b.dated >= 3 && !b.chrome)
         .collect::<Vec<_>>();
-    others.len() < 2 || others.iter().all(|b| main.dated >= b.dated * 2)
+    // One other dated block of similar size is already a navigation page (a unit's homepage
+    // with two columns side by side); a small sidebar next to a big list is not.
+    others.iter().all(|b| main.dated >= b.dated * 2)
 }
 
 const CRUMB_LABELS: &[&str] = &[

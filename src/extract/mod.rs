@@ -32,6 +32,122 @@ use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+/// What kind of page this is, for the column checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// A column's list page (栏目列表页), possibly empty.
+    List,
+    /// A content page with a publication date or the article meta tags.
+    Article,
+    /// Anything else: a homepage, a channel or navigation page, a site map, a form.
+    #[default]
+    Other,
+}
+
+/// Most list rows kept per page (a site map can link thousands of pages).
+pub const MAX_ITEMS: usize = 500;
+/// Most pagination URLs kept per page (enough to tie later pages to the first one).
+pub const MAX_PAGINATION: usize = 200;
+
+/// Phrases a list page shows when it has no item (an empty column, 空白栏目).
+const EMPTY_LIST_PHRASES: &[&str] = &[
+    "暂无信息",
+    "暂无内容",
+    "暂无数据",
+    "暂无记录",
+    "暂无相关信息",
+    "没有相关信息",
+    "没有找到相关",
+    "无相关信息",
+];
+
+/// What the column checks need of one page: its kind, its publication date (with where it came
+/// from and every candidate, for `suspect_date`), its column meta tags and breadcrumb, its list
+/// rows with their dates, and the other pages of its list. Small and bounded: never the page
+/// itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageContent {
+    pub kind: PageKind,
+    /// [`dates::article_pub_date`] for articles; `None` for list and other pages.
+    pub pub_date: Option<dates::FoundDate>,
+    /// [`dates::pub_date_candidates`] for articles (meta vs printed vs URL date).
+    pub date_candidates: Vec<dates::FoundDate>,
+    pub column: items::ColumnMeta,
+    /// A list page: its rows ([`items::list_items`]). Another page (a homepage, a channel):
+    /// the rows of all its dated blocks ([`items::list_blocks`]). At most [`MAX_ITEMS`].
+    pub items: Vec<items::ListItem>,
+    /// The other pages of this list ([`items::pagination_urls`]), at most [`MAX_PAGINATION`].
+    pub pagination: Vec<Url>,
+}
+
+/// Reads what the column checks need from a parsed page (see [`PageContent`]).
+///
+/// A page is a list page when [`items::is_list_page`] says so, or when it carries the column
+/// meta tags (`ColumnName`/`ColumnType`) but no article tags and no dated row, and either says
+/// it has nothing (`暂无信息` …) or has no list rows at all: that is an empty column.
+///
+/// A homepage (`homepage`) is never a list page: its rows are those of all its blocks, for the
+/// homepage update check.
+pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
+    let column = items::column_meta(doc);
+    let article_tags = doc.select(&META).any(|m| {
+        m.value().attr("name").is_some_and(|n| {
+            let n = n.trim();
+            n.eq_ignore_ascii_case("ArticleTitle") || n.eq_ignore_ascii_case("PubDate")
+        })
+    });
+    let mut pagination = items::pagination_urls(doc, url);
+    pagination.truncate(MAX_PAGINATION);
+    if !article_tags && !homepage && items::is_list_page(doc, url) {
+        let mut rows = items::list_items(doc, url);
+        rows.truncate(MAX_ITEMS);
+        return PageContent {
+            kind: PageKind::List,
+            column,
+            items: rows,
+            pagination,
+            ..Default::default()
+        };
+    }
+    let pub_date = dates::article_pub_date(doc, url);
+    if article_tags || pub_date.is_some() {
+        return PageContent {
+            kind: PageKind::Article,
+            date_candidates: dates::pub_date_candidates(doc, url),
+            pub_date,
+            column,
+            ..Default::default()
+        };
+    }
+    let blocks = items::list_blocks(doc, url);
+    let dated_blocks = blocks
+        .iter()
+        .any(|b| b.iter().any(|i| i.date_raw.is_some()));
+    let column_tags = column.name.is_some() || column.column_type.is_some();
+    if column_tags && !homepage && !dated_blocks {
+        let text = visible_text(doc);
+        let says_empty = EMPTY_LIST_PHRASES.iter().any(|p| text.contains(p));
+        if says_empty || items::list_items(doc, url).is_empty() {
+            return PageContent {
+                kind: PageKind::List,
+                column,
+                pagination,
+                ..Default::default()
+            };
+        }
+    }
+    let mut rows: Vec<items::ListItem> = blocks.into_iter().flatten().collect();
+    rows.truncate(MAX_ITEMS);
+    PageContent {
+        kind: PageKind::Other,
+        column,
+        items: rows,
+        pagination,
+        ..Default::default()
+    }
+}
+
 /// Longest link text kept.
 const MAX_TEXT: usize = 200;
 /// Most `<meta>` tags kept per page.

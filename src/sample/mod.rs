@@ -2,16 +2,20 @@
 //! sites, plus a fake "external" host and a closed port, each served by axum on `127.0.0.1`
 //! with an ephemeral port. `govpatrol demo` crawls them, and every integration test uses them.
 //!
-//! The sites carry planted defects (broken links of every kind, links that need a person) and
+//! The sites carry planted defects (broken links of every kind, links that need a person;
+//! columns of every category that are fresh, stale a few days over their window, empty, undated,
+//! with an old pinned row, a finished topic excluded by configuration; a unit whose homepage has
+//! not changed in three weeks; two articles with suspect dates) and
 //! tricky-but-fine links (transient errors, redirects, a slow page, GBK pages with Chinese hrefs,
 //! robots-disallowed pages). [`SampleSites::planted`] is the exact list a correct crawler must
 //! report; it is computed from the same data that renders the pages, by walking the sites the way
-//! a correct crawler does, so it cannot drift from what is served.
+//! a correct crawler does, so it cannot drift from what is served. [`SampleSites::expected_columns`]
+//! lists every column with its verdict, from the same column definitions.
 //!
 //! Layout:
 //! - `content`: what each host serves, and the classification giving the planted list;
 //! - `html`: the page builder that records the links it writes, formats, text pools;
-//! - `portal`: the TRS-style ministry portal (site id `portal`, ~95 pages);
+//! - `portal`: the TRS-style ministry portal (site id `portal`, ~140 pages, 16 columns);
 //! - `units`: `unit-a` (Hanweb-style) and `unit-b` (ASP.NET-like, soft-404 site);
 //! - `server`: the axum servers, request counters and request log.
 //!
@@ -64,7 +68,9 @@ pub struct SampleSite {
 pub struct Planted {
     /// Site id.
     pub site: String,
-    /// `"broken_link"` or `"link_needs_review"`.
+    /// `"broken_link"`, `"link_needs_review"`, `"stale_column"`, `"empty_column"`,
+    /// `"homepage_not_updated"` or `"suspect_date"` (for the last four, `page_url` and `url`
+    /// are the object itself and the link fields are empty).
     pub check: &'static str,
     /// Absolute URL of the page holding the link, as the crawler reaches it (no fragment).
     pub page_url: String,
@@ -80,6 +86,95 @@ pub struct Planted {
     pub internal: bool,
     /// What kind of defect, for humans.
     pub note: &'static str,
+}
+
+impl Planted {
+    /// A defect about a page itself (a column's list page, the homepage, an article): no link.
+    pub(crate) fn about(
+        site: &str,
+        check: &'static str,
+        url: String,
+        note: &'static str,
+    ) -> Planted {
+        Planted {
+            site: site.to_string(),
+            check,
+            page_url: url.clone(),
+            url,
+            element: "",
+            link_text: String::new(),
+            on_homepage: false,
+            internal: true,
+            note,
+        }
+    }
+}
+
+/// A column of a sample site as an inspector finds it at the check point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedColumn {
+    pub site: String,
+    /// The column's first list page.
+    pub url: String,
+    pub name: String,
+    /// `news`, `notice`, `policy`, … as `checks::columns::Category` names them.
+    pub category: &'static str,
+    pub level: u8,
+    /// `fresh`, `stale`, `undated`, `empty` or `excluded`.
+    pub verdict: &'static str,
+    /// The newest dated item of its first list page (list date or article date).
+    pub newest: Option<NaiveDate>,
+    /// Configured `exclude = true` (a finished topic) in the sample's targets.
+    pub exclude: bool,
+}
+
+impl ExpectedColumn {
+    /// A column judged the inspectors' way: excluded, empty (no item), undated (items without
+    /// any date), stale (newest older than the category's window) or fresh.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn judged(
+        site: &str,
+        url: String,
+        name: &str,
+        category: &'static str,
+        level: u8,
+        count: usize,
+        newest: Option<NaiveDate>,
+        exclude: bool,
+        as_of: NaiveDate,
+    ) -> ExpectedColumn {
+        let window = crate::checks::columns::Category::parse(category)
+            .expect("a known category")
+            .default_window();
+        let verdict = match (exclude, count, newest) {
+            (true, _, _) => "excluded",
+            (_, 0, _) => "empty",
+            (_, _, None) => "undated",
+            (_, _, Some(d)) if d < window.cutoff(as_of) => "stale",
+            _ => "fresh",
+        };
+        ExpectedColumn {
+            site: site.to_string(),
+            url,
+            name: name.to_string(),
+            category,
+            level,
+            verdict,
+            newest,
+            exclude,
+        }
+    }
+
+    /// The finding a correct crawler reports for this column, if any.
+    pub(crate) fn planted(&self) -> Option<Planted> {
+        let (check, note) = match self.verdict {
+            "stale" => ("stale_column", "column not updated within its window"),
+            "undated" => ("stale_column", "column whose items carry no date"),
+            "empty" => ("empty_column", "column without any item"),
+            _ => return None,
+        };
+        Some(Planted::about(&self.site, check, self.url.clone(), note))
+    }
 }
 
 /// One request received by a sample server.
@@ -116,8 +211,11 @@ pub struct SampleSites {
     pub external: Url,
     /// Base URL of a port where nothing listens (connection refused).
     pub closed: Url,
-    /// The exact list of defects a correct crawler must report.
+    /// The exact list of defects a correct crawler must report (links, columns, homepage,
+    /// suspect dates).
     pub planted: Vec<Planted>,
+    /// Every column of the sample sites with its verdict at the check point.
+    pub expected_columns: Vec<ExpectedColumn>,
     disallowed: Vec<(String, String)>,
     log: server::RequestLog,
     tasks: Vec<JoinHandle<()>>,
@@ -207,6 +305,12 @@ impl SampleSites {
             }
             (planted, disallowed)
         };
+        let mut planted = planted;
+        let (mut expected_columns, p) = portal::expected(&ctx);
+        planted.extend(p);
+        let (c, p) = units::expected(&ctx);
+        expected_columns.extend(c);
+        planted.extend(p);
 
         let sites = vec![
             SampleSite {
@@ -244,6 +348,7 @@ impl SampleSites {
             external: ctx.external,
             closed: ctx.closed,
             planted,
+            expected_columns,
             disallowed,
             log,
             tasks,

@@ -42,6 +42,12 @@ enum Kind {
     Personnel,
     Message,
     Survey,
+    /// 数据发布: monthly data releases.
+    Data,
+    /// 在线访谈: neither the list nor the pages carry a date.
+    Interview,
+    /// A finished topic (专题), excluded by configuration.
+    Topic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +61,8 @@ enum DateStyle {
     Dash,
     Bracket,
     Cn,
+    /// The list shows no date.
+    None,
 }
 
 struct Column {
@@ -63,6 +71,8 @@ struct Column {
     name: &'static str,
     /// `<meta name="ColumnType">`.
     ctype: &'static str,
+    /// The category an inspector gives this column (what the checks must find).
+    category: &'static str,
     /// Section (`xwdt`, …) and its name, or `None` for a first-level column.
     section: Option<(&'static str, &'static str)>,
     kind: Kind,
@@ -84,6 +94,7 @@ const COLUMNS: &[Column] = &[
         dir: "xwdt/gzdt",
         name: "工作动态",
         ctype: "工作动态",
+        category: "news",
         section: Some(XWDT),
         kind: Kind::News,
         count: 24,
@@ -97,6 +108,7 @@ const COLUMNS: &[Column] = &[
         dir: "xwdt/tpxw",
         name: "图片新闻",
         ctype: "图片新闻",
+        category: "news",
         section: Some(XWDT),
         kind: Kind::Photo,
         count: 8,
@@ -110,6 +122,7 @@ const COLUMNS: &[Column] = &[
         dir: "zcwj/bl",
         name: "部令",
         ctype: "政策文件",
+        category: "policy",
         section: Some(ZCWJ),
         kind: Kind::Decree,
         count: 4,
@@ -123,6 +136,7 @@ const COLUMNS: &[Column] = &[
         dir: "zcwj/gfxwj",
         name: "规范性文件",
         ctype: "政策文件",
+        category: "policy",
         section: Some(ZCWJ),
         kind: Kind::Policy,
         count: 6,
@@ -136,6 +150,7 @@ const COLUMNS: &[Column] = &[
         dir: "zcwj/zcjd",
         name: "政策解读",
         ctype: "政策解读",
+        category: "interpretation",
         section: Some(ZCWJ),
         kind: Kind::Interp,
         count: 6,
@@ -149,6 +164,7 @@ const COLUMNS: &[Column] = &[
         dir: "tzgg",
         name: "通知公告",
         ctype: "通知公告",
+        category: "notice",
         section: None,
         kind: Kind::Notice,
         count: 14,
@@ -162,6 +178,7 @@ const COLUMNS: &[Column] = &[
         dir: "rsxx",
         name: "人事信息",
         ctype: "人事信息",
+        category: "personnel",
         section: None,
         kind: Kind::Personnel,
         count: 5,
@@ -175,6 +192,7 @@ const COLUMNS: &[Column] = &[
         dir: "hdjl/lyxd",
         name: "留言选登",
         ctype: "咨询投诉",
+        category: "consultation",
         section: Some(HDJL),
         kind: Kind::Message,
         count: 6,
@@ -188,11 +206,117 @@ const COLUMNS: &[Column] = &[
         dir: "hdjl/zjdc",
         name: "征集调查",
         ctype: "征集调查",
+        category: "solicitation",
         section: Some(HDJL),
         kind: Kind::Survey,
-        count: 3,
+        count: 4,
         first: 20,
         step: 50,
+        per_page: 15,
+        list: ListStyle::Ul,
+        dates: DateStyle::Dash,
+    },
+    Column {
+        dir: "xwdt/dfkx",
+        name: "地方快讯",
+        ctype: "工作动态",
+        category: "news",
+        section: Some(XWDT),
+        kind: Kind::News,
+        count: 6,
+        // stale: 3 days over the 2-week window
+        first: 17,
+        step: 5,
+        per_page: 10,
+        list: ListStyle::Ul,
+        dates: DateStyle::Dash,
+    },
+    Column {
+        dir: "xwdt/spxw",
+        name: "视频新闻",
+        ctype: "视频新闻",
+        category: "news",
+        section: Some(XWDT),
+        kind: Kind::News,
+        count: 7,
+        // the list shows no dates; the articles carry them (fresh)
+        first: 3,
+        step: 4,
+        per_page: 5,
+        list: ListStyle::Ul,
+        dates: DateStyle::None,
+    },
+    Column {
+        dir: "sjfb/szyb",
+        name: "水质月报",
+        ctype: "数据发布",
+        category: "data",
+        section: None,
+        kind: Kind::Data,
+        count: 4,
+        // stale: a few days over 3 months
+        first: 96,
+        step: 30,
+        per_page: 15,
+        list: ListStyle::Ul,
+        dates: DateStyle::Dash,
+    },
+    Column {
+        dir: "gsgg",
+        name: "公示公告",
+        ctype: "通知公告",
+        category: "notice",
+        section: None,
+        kind: Kind::Notice,
+        // empty: the list says 暂无信息
+        count: 0,
+        first: 1,
+        step: 1,
+        per_page: 15,
+        list: ListStyle::Ul,
+        dates: DateStyle::Dash,
+    },
+    Column {
+        dir: "ghjh",
+        name: "规划计划",
+        ctype: "规划计划",
+        category: "personnel",
+        section: None,
+        kind: Kind::Personnel,
+        // the first row is pinned (置顶) and 500 days old; the newest is 100 days old (fresh)
+        count: 5,
+        first: 40,
+        step: 60,
+        per_page: 15,
+        list: ListStyle::Ul,
+        dates: DateStyle::Cn,
+    },
+    Column {
+        dir: "hdjl/zxft",
+        name: "在线访谈",
+        ctype: "在线访谈",
+        category: "other",
+        section: Some(HDJL),
+        kind: Kind::Interview,
+        // undated everywhere: counts as not updated
+        count: 7,
+        first: 6,
+        step: 20,
+        per_page: 5,
+        list: ListStyle::Ul,
+        dates: DateStyle::None,
+    },
+    Column {
+        dir: "ztzl/lsbw",
+        name: "打赢蓝天保卫战专题",
+        ctype: "专题专栏",
+        category: "other",
+        section: None,
+        kind: Kind::Topic,
+        // a finished topic, two years old: `exclude = true` in the targets
+        count: 5,
+        first: 700,
+        step: 30,
         per_page: 15,
         list: ListStyle::Ul,
         dates: DateStyle::Dash,
@@ -208,6 +332,10 @@ const C_GFXWJ: usize = 3;
 const C_ZCJD: usize = 4;
 const C_TZGG: usize = 5;
 const C_RSXX: usize = 6;
+const GZDT_RESTAMPED: usize = 12;
+const TZGG_BEFORE_URL: usize = 7;
+const C_GHJH: usize = 13;
+const C_ZT: usize = 15;
 
 /// Index of the 通知公告 list page served as GBK (`index_1.html`).
 const TZGG_GBK_LIST_PAGE: usize = 1;
@@ -286,6 +414,9 @@ fn title_for(c: usize, i: usize, d: NaiveDate) -> String {
         },
         Kind::Message => format!("关于{prov}{topic}有关问题的咨询"),
         Kind::Survey => format!("关于征求《{topic}技术规范（征求意见稿）》意见的通知"),
+        Kind::Data => format!("{year}年{}月全国地表水水质月报", d.month()),
+        Kind::Interview => format!("{dept}负责同志就{topic}工作接受在线访谈"),
+        Kind::Topic => format!("{prov}打赢蓝天保卫战{topic}工作进展"),
     }
 }
 
@@ -300,10 +431,19 @@ impl Plan {
         for (c, col) in COLUMNS.iter().enumerate() {
             let mut v = Vec::new();
             for i in 0..col.count {
-                let date = as_of - chrono::Duration::days(col.first + col.step * i as i64);
+                let days = if (c, i) == (C_GHJH, 0) {
+                    500
+                } else {
+                    col.first + col.step * i as i64
+                };
+                let date = as_of - chrono::Duration::days(days);
                 let id = next_id;
                 next_id += 1;
-                let path = format!("/{}/{}/t{}_{}.html", col.dir, ym(date), ymd(date), id);
+                let path = if col.kind == Kind::Interview {
+                    format!("/{}/content_{}.html", col.dir, id)
+                } else {
+                    format!("/{}/{}/t{}_{}.html", col.dir, ym(date), ymd(date), id)
+                };
                 let cs = match (c, i) {
                     (C_TZGG, 3) => Cs::GbkMeta,
                     (C_TZGG, 9) => Cs::GbkMeta,
@@ -618,6 +758,8 @@ fn homepage(ctx: &Ctx, plan: &Plan) -> Resource {
         "美丽中国建设图片展",
         "target=\"_blank\"",
     );
+    p.raw("</li>\n<li>");
+    p.a_attrs(&col_index(C_ZT), COLUMNS[C_ZT].name, "target=\"_blank\"");
     p.raw("</li>\n</ul></div>\n");
 
     p.raw("<div class=\"links\"><h3>部属单位</h3>");
@@ -668,11 +810,13 @@ fn section_page(ctx: &Ctx, plan: &Plan, s: &(&str, &str)) -> Resource {
         "zcwj" => "政策文件",
         _ => "咨询投诉",
     };
+    // A channel page: several columns' blocks, no column tags of its own.
+    let _ = ctype;
     head(
         &mut p,
         Cs::Utf8,
         &format!("{}_{SHORT}", s.1),
-        &column_metas(ctx, s.1, ctype),
+        &site_metas(ctx),
         None,
     );
     header(&mut p, ctx);
@@ -691,7 +835,11 @@ fn section_page(ctx: &Ctx, plan: &Plan, s: &(&str, &str)) -> Resource {
             p.raw("<li>");
             let href = p.rel(&a.path);
             p.a_attrs(&href, &a.title, "target=\"_blank\"");
-            p.raw(&format!("<span>{}</span></li>\n", bracket(a.date)));
+            if col.dates == DateStyle::None {
+                p.raw("</li>\n");
+            } else {
+                p.raw(&format!("<span>{}</span></li>\n", bracket(a.date)));
+            }
         }
         p.raw("</ul></div>\n");
     }
@@ -704,6 +852,7 @@ fn fmt_date(style: DateStyle, d: NaiveDate) -> String {
         DateStyle::Dash => dash(d),
         DateStyle::Bracket => bracket(d),
         DateStyle::Cn => cn(d),
+        DateStyle::None => String::new(),
     }
 }
 
@@ -736,20 +885,30 @@ fn list_page(ctx: &Ctx, plan: &Plan, c: usize, k: usize) -> Resource {
     let n = pages_of(c);
     let items = &plan.arts[c][k * col.per_page..((k + 1) * col.per_page).min(col.count)];
     match col.list {
+        ListStyle::Ul if items.is_empty() => {
+            p.raw("<ul class=\"list\"></ul>\n<p class=\"empty\">暂无信息</p>\n");
+        }
         ListStyle::Ul => {
             p.raw("<ul class=\"list\">\n");
             for a in items {
                 p.raw("<li>");
+                if (c, a.idx) == (C_GHJH, 0) {
+                    p.raw("<span class=\"zd\">[置顶]</span>");
+                }
                 let href = p.rel(&a.path);
                 p.a_attrs(
                     &href,
                     &a.title,
                     &format!("target=\"_blank\" title=\"{}\"", esc_attr(&a.title)),
                 );
-                p.raw(&format!(
-                    "<span class=\"date\">{}</span></li>\n",
-                    fmt_date(col.dates, a.date)
-                ));
+                if col.dates == DateStyle::None {
+                    p.raw("</li>\n");
+                } else {
+                    p.raw(&format!(
+                        "<span class=\"date\">{}</span></li>\n",
+                        fmt_date(col.dates, a.date)
+                    ));
+                }
             }
             p.raw("</ul>\n");
         }
@@ -820,12 +979,16 @@ fn article(ctx: &Ctx, plan: &Plan, site: &mut SiteContent, c: usize, i: usize) {
     let src = pick(SOURCES, i + c);
     let mut metas = column_metas(ctx, col.name, col.ctype);
     metas.retain(|(k, _)| *k != "ColumnDescription" && *k != "ColumnKeywords");
-    metas.extend([
-        ("ArticleTitle", a.title.clone()),
-        (
+    let (meta_date, printed_date) = article_dates(a);
+    let dated = col.kind != Kind::Interview;
+    metas.push(("ArticleTitle", a.title.clone()));
+    if dated {
+        metas.push((
             "PubDate",
-            format!("{} {:02}:{:02}", dash(a.date), a.hm.0, a.hm.1),
-        ),
+            format!("{} {:02}:{:02}", dash(meta_date), a.hm.0, a.hm.1),
+        ));
+    }
+    metas.extend([
         ("ContentSource", src.to_string()),
         ("Keywords", TOPICS[(i + c) % TOPICS.len()].to_string()),
         ("Author", pick(DEPTS, i).to_string()),
@@ -852,12 +1015,19 @@ fn article(ctx: &Ctx, plan: &Plan, site: &mut SiteContent, c: usize, i: usize) {
     );
     header(&mut p, ctx);
     crumbs(&mut p, Some(c), col.section);
+    let published = if dated {
+        format!(
+            "<span>发布时间：{} {:02}:{:02}</span> ",
+            dash(printed_date),
+            a.hm.0,
+            a.hm.1
+        )
+    } else {
+        String::new()
+    };
     p.raw(&format!(
-        "<div class=\"article\">\n<h1>{}</h1>\n<div class=\"info\"><span>发布时间：{} {:02}:{:02}</span> <span>来源：{}</span> ",
+        "<div class=\"article\">\n<h1>{}</h1>\n<div class=\"info\">{published}<span>来源：{}</span> ",
         esc(&a.title),
-        dash(a.date),
-        a.hm.0,
-        a.hm.1,
         esc(src)
     ));
     p.a("javascript:window.print()", "打印");
@@ -935,6 +1105,20 @@ fn article(ctx: &Ctx, plan: &Plan, site: &mut SiteContent, c: usize, i: usize) {
         r.behavior = Behavior::FailFirst(503);
     }
     site.insert(&a.path, r);
+}
+
+/// The (meta `PubDate`, printed) dates of an article: its date, except the two planted
+/// suspect dates (a `PubDate` re-stamped 20 days after the printed date; both dates 10 days
+/// before the date in the article's own URL).
+fn article_dates(a: &Art) -> (NaiveDate, NaiveDate) {
+    match (a.col, a.idx) {
+        (C_GZDT, GZDT_RESTAMPED) => (a.date + chrono::Duration::days(20), a.date),
+        (C_TZGG, TZGG_BEFORE_URL) => {
+            let d = a.date - chrono::Duration::days(10);
+            (d, d)
+        }
+        _ => (a.date, a.date),
+    }
 }
 
 /// Attachments of notices and policy documents.
@@ -1172,7 +1356,8 @@ fn specials(ctx: &Ctx, plan: &Plan, site: &mut SiteContent) {
             }
             p.raw("</ul></li>\n");
         }
-        for c in [C_TZGG, C_RSXX] {
+        let first_level = (0..COLUMNS.len()).filter(|c| COLUMNS[*c].section.is_none());
+        for c in first_level {
             p.raw("<li>");
             p.a(&col_index(c), COLUMNS[c].name);
             p.raw("</li>\n");
@@ -1236,4 +1421,55 @@ fn specials(ctx: &Ctx, plan: &Plan, site: &mut SiteContent) {
             .with(Behavior::Redirect(301, "/zcwj/index.html".to_string())),
     );
     let _ = plan;
+}
+
+/// The portal's columns as an inspector finds them at the check point (the configured
+/// exclusion included), and its planted column and date defects.
+pub(crate) fn expected(ctx: &Ctx) -> (Vec<super::ExpectedColumn>, Vec<super::Planted>) {
+    let plan = Plan::new(ctx.as_of);
+    let mut cols = Vec::new();
+    let mut planted = Vec::new();
+    for (c, col) in COLUMNS.iter().enumerate() {
+        let url = ctx.portal.join(&col_index(c)).expect("url").to_string();
+        let first_page = &plan.arts[c][..col.per_page.min(col.count)];
+        let newest = if col.kind == Kind::Interview {
+            None
+        } else {
+            first_page.iter().map(|a| a.date).max()
+        };
+        let exclude = c == C_ZT;
+        let e = super::ExpectedColumn::judged(
+            "portal",
+            url,
+            col.name,
+            col.category,
+            if col.section.is_some() { 2 } else { 1 },
+            col.count,
+            newest,
+            exclude,
+            ctx.as_of,
+        );
+        planted.extend(e.planted());
+        cols.push(e);
+    }
+    for (c, i, note) in [
+        (
+            C_GZDT,
+            GZDT_RESTAMPED,
+            "PubDate re-stamped 20 days after the printed date",
+        ),
+        (
+            C_TZGG,
+            TZGG_BEFORE_URL,
+            "dated 10 days before the date in its own URL",
+        ),
+    ] {
+        let url = ctx
+            .portal
+            .join(&plan.art(c, i).path)
+            .expect("url")
+            .to_string();
+        planted.push(super::Planted::about("portal", "suspect_date", url, note));
+    }
+    (cols, planted)
 }

@@ -47,8 +47,34 @@ async fn planted_list_covers_every_required_kind() {
         .iter()
         .filter(|p| p.check == "broken_link")
         .collect();
-    let review = s.planted.len() - broken.len();
-    assert_eq!((broken.len(), review), (15, 2));
+    let count = |check: &str| s.planted.iter().filter(|p| p.check == check).count();
+    assert_eq!((broken.len(), count("link_needs_review")), (15, 2));
+    assert_eq!(
+        (
+            count("stale_column"),
+            count("empty_column"),
+            count("homepage_not_updated"),
+            count("suspect_date")
+        ),
+        (4, 1, 1, 2)
+    );
+    // Columns of every category and every verdict.
+    let cats: HashSet<&str> = s.expected_columns.iter().map(|c| c.category).collect();
+    for c in [
+        "news",
+        "notice",
+        "policy",
+        "interpretation",
+        "consultation",
+        "solicitation",
+        "personnel",
+        "data",
+        "other",
+    ] {
+        assert!(cats.contains(c), "{c}");
+    }
+    let verdicts: HashSet<&str> = s.expected_columns.iter().map(|c| c.verdict).collect();
+    assert_eq!(verdicts.len(), 5, "{verdicts:?}");
     let notes: HashSet<&str> = s.planted.iter().map(|p| p.note).collect();
     for n in [
         "missing page (404)",
@@ -76,7 +102,7 @@ async fn planted_list_covers_every_required_kind() {
     }
     assert!(pages_by_target.values().any(|&n| n == 2));
     let mut unique = HashSet::new();
-    for p in &s.planted {
+    for p in s.planted.iter().filter(|p| !p.element.is_empty()) {
         assert!(unique.insert((&p.page_url, &p.url)), "duplicate {p:?}");
         assert!(!p.url.contains('#') && !p.page_url.contains('#'));
     }

@@ -1,6 +1,7 @@
 //! The two sample affiliated-unit sites (部属单位), smaller than the portal:
 //!
-//! - `unit-a`, written like a Hanweb/大汉 CMS site: lists at `/col/col1231/index.html` (second page
+//! - `unit-a`, written like a Hanweb/大汉 CMS site, whose content stopped three weeks before the
+//!   check point (its homepage is not updated, its news column is stale): lists at `/col/col1231/index.html` (second page
 //!   `?uid=4521&pageNum=2`), articles at `/art/2026/11/20/art_1231_56789.html`, downloads through
 //!   `/module/download/downfile.jsp?…`; unknown paths give a real 404.
 //! - `unit-b`, a home-made ASP.NET-like site: `/News/List.aspx?page=2`,
@@ -57,7 +58,8 @@ const COLS_A: &[ColA] = &[
         name: "通知公告",
         ctype: "通知公告",
         count: 10,
-        first: 5,
+        // the unit stopped updating three weeks ago: its homepage is not updated (a veto)
+        first: 22,
         step: 9,
     },
     ColA {
@@ -65,7 +67,8 @@ const COLS_A: &[ColA] = &[
         name: "监测动态",
         ctype: "工作动态",
         count: 8,
-        first: 1,
+        // stale: a week over the 2-week window
+        first: 21,
         step: 3,
     },
 ];
@@ -512,4 +515,47 @@ pub(crate) fn build_b(ctx: &Ctx) -> SiteContent {
         site.insert(&path, p.finish(false));
     }
     site
+}
+
+/// The units' columns as an inspector finds them at the check point, and their planted column
+/// defects (unit-a: a stale news column and a homepage not updated).
+pub(crate) fn expected(ctx: &Ctx) -> (Vec<super::ExpectedColumn>, Vec<super::Planted>) {
+    let mut cols = Vec::new();
+    let mut planted = Vec::new();
+    let arts = arts_a(ctx.as_of);
+    for (c, col) in COLS_A.iter().enumerate() {
+        let newest = arts[c].iter().take(PER_PAGE_A).map(|a| a.date).max();
+        let category = if c == 0 { "notice" } else { "news" };
+        let url = ctx.unit_a.join(&col_a_list(c, 0)).expect("url").to_string();
+        let e = super::ExpectedColumn::judged(
+            "unit-a", url, col.name, category, 1, col.count, newest, false, ctx.as_of,
+        );
+        planted.extend(e.planted());
+        cols.push(e);
+    }
+    let home_newest = arts.iter().flatten().map(|a| a.date).max();
+    if home_newest.is_none_or(|d| (ctx.as_of - d).num_days() > 14) {
+        planted.push(super::Planted::about(
+            "unit-a",
+            "homepage_not_updated",
+            ctx.unit_a.to_string(),
+            "homepage's newest item is three weeks old",
+        ));
+    }
+    let newest_b = ctx.as_of - chrono::Duration::days(2);
+    let url = ctx.unit_b.join(&list_b(0)).expect("url").to_string();
+    let e = super::ExpectedColumn::judged(
+        "unit-b",
+        url,
+        "中心新闻",
+        "news",
+        1,
+        COUNT_B,
+        Some(newest_b),
+        false,
+        ctx.as_of,
+    );
+    planted.extend(e.planted());
+    cols.push(e);
+    (cols, planted)
 }

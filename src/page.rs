@@ -73,7 +73,7 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
             view.elapsed_ms = u64::try_from(f.elapsed.as_millis()).unwrap_or(u64::MAX);
             if let (Some(body), true) = (f.body.as_deref(), f.is_html()) {
                 let d = charset::decode(body, f.content_type.as_deref());
-                let doc = scraper::Html::parse_document(&d.text);
+                let doc = extract::parse_html(&d.text);
                 let facts =
                     extract::facts_of(&doc, &f.final_url, charset::encoding_for(d.encoding));
                 let homepage = f.final_url.path() == "/" && f.final_url.query().is_none();

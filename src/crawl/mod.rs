@@ -93,7 +93,7 @@ fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Pars
     let decoded = charset::decode(body, f.content_type.as_deref());
     let enc = charset::encoding_for(decoded.encoding);
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
-    let doc = scraper::Html::parse_document(&decoded.text);
+    let doc = extract::parse_html(&decoded.text);
     let facts = extract::facts_of(&doc, &f.final_url, enc);
     let content = if content && facts.soft404.is_none() {
         extract::page_content(&doc, &f.final_url, homepage)

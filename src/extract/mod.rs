@@ -179,12 +179,112 @@ pub struct PageFacts {
 }
 
 static IMG: LazyLock<Selector> = LazyLock::new(|| Selector::parse("img[alt]").expect("valid"));
+static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[name]").expect("valid"));
 
 /// Parses a page and extracts its facts. `encoding` is the page's, used to encode query strings
 /// as browsers do.
 pub fn extract(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts {
-    let doc = Html::parse_document(html);
-    facts_of(&doc, url, encoding)
+    facts_of(&parse_html(html), url, encoding)
+}
+
+/// Deepest element nesting handed to the HTML parser (see [`limit_nesting`]).
+pub const MAX_NESTING: usize = 512;
+
+/// Parses HTML the way every part of govpatrol must: through [`limit_nesting`] first.
+pub fn parse_html(html: &str) -> Html {
+    Html::parse_document(&limit_nesting(html, MAX_NESTING))
+}
+
+/// Removes container start tags nested deeper than `max` (a hostile page with 100,000 nested
+/// `<div>`s makes an HTML5 tree builder quadratic: every new element scans the stack of open
+/// elements). Links and other elements the crawler reads are never removed, only the
+/// `<div>`/`<span>`/`<font>`… wrappers around them; tags whose end tag is optional (`<p>`,
+/// `<li>`, `<td>` …) and void elements do not count. Comments, scripts and styles are skipped.
+/// A document within the limit is returned untouched (borrowed).
+pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
+    const VOID_OR_OPTIONAL: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+        "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "!doctype",
+    ];
+    const KEEP: &[&str] = &[
+        "a", "area", "iframe", "frame", "embed", "object", "img", "script", "link", "base", "meta",
+        "title", "source", "video", "audio", "html", "head", "body", "style",
+    ];
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already accounted for in `out`
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&b[i..]) {
+        let start = i + off;
+        i = start + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find_from(b, i, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let name_start = if closing { i + 1 } else { i };
+        let name_end = b[name_start..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'!' || *c == b'-'))
+            .map_or(b.len(), |p| name_start + p);
+        if name_end == name_start {
+            continue;
+        }
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        let end = find_from(b, name_end, b">").map_or(b.len(), |e| e + 1);
+        if closing {
+            if !VOID_OR_OPTIONAL.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+            i = end;
+            continue;
+        }
+        if name == "script" || name == "style" || name == "textarea" || name == "title" {
+            let close = format!("</{name}");
+            i = find_ci(b, end, close.as_bytes()).unwrap_or(b.len());
+            continue;
+        }
+        let self_closing = end >= 2 && b[end - 2] == b'/';
+        if VOID_OR_OPTIONAL.contains(&name.as_str()) || self_closing {
+            i = end;
+            continue;
+        }
+        if depth >= max && !KEEP.contains(&name.as_str()) {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..start]);
+            copied = end;
+        } else {
+            depth += 1;
+        }
+        i = end;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|c| *c == b'<')
+}
+
+fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
 }
 
 /// The attribute that holds the target of a linking element, if it is one.
@@ -551,6 +651,22 @@ mod tests {
         let b = fingerprint("错误", "您访问的页面 /zzz999.html 不存在");
         assert_eq!(a, b);
         assert_ne!(a, fingerprint("错误", "正常的文章内容"));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_but_links_survive() {
+        let deep = format!(
+            "{}<a href=\"/x\">深处</a>{}",
+            "<div>".repeat(2000),
+            "</div>".repeat(2000)
+        );
+        let limited = limit_nesting(&deep, 100);
+        assert_eq!(limited.matches("<div>").count(), 100);
+        let f = facts(&deep, "http://s.gov.cn/");
+        assert_eq!(f.links.len(), 1);
+        assert_eq!(f.links[0].text, "深处");
+        let normal = "<html><body><ul><li><a href=\"/a\">a</a><li>b</ul><script>if (a<b) {}</script></body></html>";
+        assert!(matches!(limit_nesting(normal, 100), Cow::Borrowed(_)));
     }
 
     #[test]

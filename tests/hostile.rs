@@ -1,0 +1,346 @@
+//! A hostile web server on 127.0.0.1 and a crawl that must survive it: slow headers, a body
+//! trickled byte by byte, silence, a reset mid-body, an endless body, a gzip bomb, 30 redirects,
+//! redirects to another scheme and to the cloud metadata address, 5xx storms that recover and
+//! ones that persist, a 429 with an HTTP-date Retry-After, deeply nested and truncated markup,
+//! binary served as HTML, a header that lies about the charset, broken GBK bytes and an endless
+//! calendar. The crawl must finish, stay within its memory, and report exactly the right links.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Per-path request counters, for "fails the first time" behaviours.
+#[derive(Default)]
+struct Counts(std::sync::Mutex<std::collections::HashMap<String, usize>>);
+
+impl Counts {
+    fn hit(&self, path: &str) -> usize {
+        let mut m = self.0.lock().unwrap();
+        let n = m.entry(path.to_string()).or_default();
+        *n += 1;
+        *n
+    }
+}
+
+fn gzip_bomb() -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    enc.write_all(b"<html><head><title>bomb</title></head><body>")
+        .unwrap();
+    for _ in 0..256 {
+        enc.write_all(&chunk).unwrap(); // 256 MiB of spaces, ~250 KiB compressed
+    }
+    enc.finish().unwrap()
+}
+
+async fn respond(mut s: TcpStream, head: &str, body: &[u8]) {
+    let _ = s.write_all(head.as_bytes()).await;
+    let _ = s.write_all(body).await;
+    let _ = s.shutdown().await;
+}
+
+fn ok_head(ctype: &str, len: usize) -> String {
+    format!("HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
+}
+
+async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, port: u16) {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut tmp).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&tmp[..n]),
+        }
+        if buf.len() > 65536 {
+            return;
+        }
+    }
+    let req = String::from_utf8_lossy(&buf).to_string();
+    let mut parts = req.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("/").to_string();
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    let n = counts.hit(&format!("{method} {target}"));
+    let html = |b: &str| {
+        (
+            ok_head("text/html; charset=utf-8", b.len()),
+            b.as_bytes().to_vec(),
+        )
+    };
+    match path.as_str() {
+        "/robots.txt" => {
+            let (h, b) = (ok_head("text/plain", 23), b"User-agent: *\nAllow: /\n".to_vec());
+            respond(s, &h, &b).await
+        }
+        "/" => {
+            let links = [
+                "/slow-headers.html", "/trickle.html", "/silent.html", "/reset.html", "/huge.html",
+                "/bomb.html", "/chain/0", "/to-ftp", "/to-metadata", "/storm-recovers.html",
+                "/storm-persists.html", "/busy-date.html", "/nested.html", "/truncated.html",
+                "/binary.html", "/liar.html", "/bad-gbk.html", "/calendar?d=0",
+            ];
+            let body: String = links.iter().map(|l| format!("<a href=\"{l}\">{l}</a>\n")).collect();
+            let (h, b) = html(&format!("<title>hostile</title>{body}"));
+            respond(s, &h, &b).await
+        }
+        "/slow-headers.html" => {
+            tokio::time::sleep(Duration::from_secs(6)).await;
+            let (h, b) = html("<title>late</title>");
+            respond(s, &h, &b).await
+        }
+        "/trickle.html" => {
+            let _ = s.write_all(ok_head("text/html", 100_000).as_bytes()).await;
+            for _ in 0..200 {
+                if s.write_all(b"<").await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        "/silent.html" => tokio::time::sleep(Duration::from_secs(30)).await,
+        "/reset.html" => {
+            let _ = s.write_all(ok_head("text/html", 100_000).as_bytes()).await;
+            let _ = s.write_all(b"<title>cut</title><p>half a page").await;
+            // A zero linger makes close() send RST; with zero it never blocks.
+            #[allow(deprecated)]
+            let _ = s.set_linger(Some(Duration::ZERO));
+            drop(s); // RST
+        }
+        "/huge.html" => {
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<title>huge</title><a href=\"/huge-link\">x</a>")
+                .await;
+            let chunk = "<p>生态环境</p>".repeat(4096);
+            // Up to 1 GiB; the crawler stops reading long before.
+            for _ in 0..(1 << 30) / chunk.len() {
+                if s.write_all(chunk.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        }
+        "/huge-link" | "/ok" => {
+            let (h, b) = html("<title>fine</title>");
+            respond(s, &h, &b).await
+        }
+        "/bomb.html" => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                bomb.len()
+            );
+            respond(s, &head, &bomb).await
+        }
+        p if p.starts_with("/chain/") => {
+            let k: usize = p[7..].parse().unwrap_or(0);
+            let head = format!("HTTP/1.1 302 Found\r\nLocation: /chain/{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", k + 1);
+            respond(s, &head, b"").await
+        }
+        "/to-ftp" => respond(s, "HTTP/1.1 301 Moved\r\nLocation: ftp://127.0.0.1/file\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/to-metadata" => respond(s, "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/storm-recovers.html" if n <= 2 => respond(s, "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/storm-persists.html" => respond(s, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/busy-date.html" if n == 1 => {
+            let when = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc2822().replace("+0000", "GMT");
+            let head = format!("HTTP/1.1 429 Too Many\r\nRetry-After: {when}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            respond(s, &head, b"").await
+        }
+        "/nested.html" => {
+            let body = format!("<title>deep</title>{}<a href=\"/ok\">deep link</a>", "<div>".repeat(100_000));
+            let (h, b) = html(&body);
+            respond(s, &h, &b).await
+        }
+        "/truncated.html" => {
+            let (h, b) = html("<title>trunc</title><table><tr><td><a href=\"/missing-in-truncated\">gone</a><div><span><a href=\"/ok\"");
+            respond(s, &h, &b).await
+        }
+        "/binary.html" => {
+            let body: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+            respond(s, &ok_head("text/html", body.len()), &body).await
+        }
+        "/liar.html" => {
+            // The header says UTF-8; the bytes are GBK, as the meta says.
+            let (gbk, _, _) = encoding_rs::GBK.encode("<meta charset=\"gbk\"><title>通知公告</title><a href=\"/ok\">返回首页</a>");
+            respond(s, &ok_head("text/html; charset=utf-8", gbk.len()), &gbk).await
+        }
+        "/bad-gbk.html" => {
+            let mut b = encoding_rs::GBK.encode("<meta charset=\"gbk\"><title>政策文件</title>").0.into_owned();
+            b.extend_from_slice(&[0x81, 0x20, 0xFF, 0xFE, 0x80]);
+            b.extend_from_slice(b"<a href=\"/ok\">ok</a>");
+            respond(s, &ok_head("text/html", b.len()), &b).await
+        }
+        "/calendar" => {
+            let d: i64 = target.split("d=").nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+            let body = format!(
+                "<title>日历 {d}</title><a href=\"/calendar?d={}\">下一天</a><a href=\"/calendar?d={}\">前一天</a>",
+                d + 1,
+                d - 1
+            );
+            let (h, b) = html(&body);
+            respond(s, &h, &b).await
+        }
+        "/storm-recovers.html" | "/busy-date.html" => {
+            let (h, b) = html("<title>fine now</title>");
+            respond(s, &h, &b).await
+        }
+        _ => respond(s, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+    }
+    let _ = port;
+}
+
+async fn start() -> (url::Url, Arc<Counts>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let counts = Arc::new(Counts::default());
+    let conns = Arc::new(AtomicUsize::new(0));
+    let bomb = Arc::new(gzip_bomb());
+    let (c, k) = (counts.clone(), conns.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((s, _)) = listener.accept().await else {
+                return;
+            };
+            k.fetch_add(1, Ordering::Relaxed);
+            tokio::spawn(serve(s, c.clone(), bomb.clone(), port));
+        }
+    });
+    (
+        url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
+        counts,
+        conns,
+    )
+}
+
+fn peak_rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_links() {
+    let (base, counts, _conns) = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.toml");
+    std::fs::write(
+        &targets,
+        format!(
+            "[defaults]\nrequests_per_second = 50\nconcurrency = 8\ntimeout_secs = 2\nretries = 2\n\
+             max_pages = 60\nmax_body_bytes = 2000000\n\n\
+             [[site]]\nid = \"hostile\"\nname = \"恶意站点\"\nurl = \"{base}\"\nrole = \"unit\"\n"
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let summary = tokio::time::timeout(
+        Duration::from_secs(120),
+        common::crawl(&targets, &[], &dir.path().join("out"), common::as_of()),
+    )
+    .await
+    .expect("the crawl finishes");
+    let elapsed = started.elapsed();
+
+    let got: BTreeSet<(String, String)> = summary.sites[0]
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.check.to_string(),
+                f.url.trim_start_matches(base.as_str()).to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        "slow-headers.html",   // timeout
+        "trickle.html",        // timeout while the body trickles
+        "silent.html",         // timeout, no answer at all
+        "reset.html",          // reset mid-body
+        "chain/0",             // more than 10 redirects
+        "to-ftp",              // redirect to another scheme
+        "storm-persists.html", // 502 that never recovers
+        "missing-in-truncated",
+    ]
+    .iter()
+    .map(|u| ("broken_link".to_string(), u.to_string()))
+    // No dated item on the homepage at all: the homepage-update veto, rightly.
+    .chain([("homepage_not_updated".to_string(), String::new())])
+    .collect();
+    assert_eq!(got, want, "after {elapsed:?}");
+
+    let f = |u: &str| {
+        summary.sites[0]
+            .findings
+            .iter()
+            .find(|f| f.url.ends_with(u))
+            .unwrap()
+            .evidence
+            .clone()
+    };
+    assert!(f("slow-headers.html")["error"]
+        .as_str()
+        .unwrap()
+        .contains("timed out"));
+    assert!(
+        f("reset.html")["error"].as_str().unwrap().contains("reset"),
+        "{}",
+        f("reset.html")
+    );
+    assert!(f("chain/0")["error"]
+        .as_str()
+        .unwrap()
+        .contains("redirects"));
+
+    // Bounded: the endless calendar stopped at the page budget, the 1 GiB body and the gzip bomb
+    // were cut at max_body_bytes, and nothing was held whole in memory.
+    let calendar_pages = counts
+        .0
+        .lock()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("GET /calendar"))
+        .count();
+    assert!(
+        calendar_pages <= 60,
+        "{calendar_pages} calendar pages fetched"
+    );
+    assert!(summary.sites[0].pages <= 60);
+    assert!(peak_rss_mb() < 400, "peak RSS {} MB", peak_rss_mb());
+    // The metadata address was never contacted (it is not ours); the link is not a finding.
+    assert!(!got.iter().any(|(_, u)| u.contains("metadata")));
+    // Links inside the deeply nested, truncated, lying-charset and broken-GBK pages were read.
+    let store =
+        govpatrol::store::Store::open(&govpatrol::store::db_path(&dir.path().join("out"))).unwrap();
+    let run = store
+        .latest_done_run("hostile", "2026-11")
+        .unwrap()
+        .unwrap();
+    let ok_url = format!("{base}ok");
+    let known: BTreeSet<String> = store
+        .records(run.id, "")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.url)
+        .collect();
+    assert!(known.contains(&ok_url));
+    assert!(known.contains(&format!("{base}huge-link")));
+}
+
+#[test]
+fn a_page_with_100000_links_is_read_whole() {
+    let body: String = (0..100_000)
+        .map(|i| format!("<a href=\"/l/{i}\">链接{i}</a>"))
+        .collect();
+    let url = url::Url::parse("http://s.gov.cn/").unwrap();
+    let facts = govpatrol::extract::extract(&body, &url, encoding_rs::UTF_8);
+    assert_eq!(facts.links.len(), 100_000);
+    assert_eq!(facts.links[99_999].text, "链接99999");
+}

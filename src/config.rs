@@ -94,6 +94,10 @@ pub struct CrawlSettings {
     /// Check links to other sites too. Default true.
     #[arg(long, value_name = "BOOL")]
     pub check_external: Option<bool>,
+    /// Report a homepage host without AAAA record or not answering over IPv6 (`ipv6_not_ready`).
+    /// Default false (always recorded in availability.csv).
+    #[arg(long, value_name = "BOOL")]
+    pub check_ipv6: Option<bool>,
 }
 
 /// Resolved settings for one site.
@@ -110,6 +114,7 @@ pub struct Settings {
     pub retries: u32,
     pub max_body_bytes: u64,
     pub check_external: bool,
+    pub check_ipv6: bool,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -133,6 +138,7 @@ impl Default for Settings {
             retries: 2,
             max_body_bytes: 8 * 1024 * 1024,
             check_external: true,
+            check_ipv6: false,
         }
     }
 }
@@ -173,6 +179,9 @@ impl Settings {
         if let Some(v) = over.check_external {
             self.check_external = v;
         }
+        if let Some(v) = over.check_ipv6 {
+            self.check_ipv6 = v;
+        }
     }
 }
 
@@ -201,6 +210,10 @@ pub struct Site {
     /// URLs matching any of these are neither crawled nor checked.
     pub exclude: Vec<regex::Regex>,
     pub settings: Settings,
+    /// The expected 网站标识码 (`site_id_code`), checked against pages and the footer.
+    pub site_id_code: Option<String>,
+    /// The expected ICP备案编号 (`icp`), checked against the homepage footer.
+    pub icp: Option<String>,
 }
 
 impl Site {
@@ -263,6 +276,10 @@ struct RawSite {
     settings: Option<Spanned<CrawlSettings>>,
     #[serde(default)]
     scope: Option<RawScope>,
+    #[serde(default)]
+    site_id_code: Option<Spanned<String>>,
+    #[serde(default)]
+    icp: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -370,6 +387,18 @@ impl Targets {
                     exclude.push(re);
                 }
             }
+            if let Some(code) = &rs.site_id_code {
+                let c = code.get_ref();
+                if c.len() != 10 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                    return Err(err(
+                        code.span(),
+                        Some("site_id_code"),
+                        format!(
+                            "{c:?} is not a 网站标识码 (10 letters or digits, e.g. bm17000009)"
+                        ),
+                    ));
+                }
+            }
             sites.push(Site {
                 id,
                 name: rs.name,
@@ -379,6 +408,8 @@ impl Targets {
                 hosts,
                 exclude,
                 settings,
+                site_id_code: rs.site_id_code.map(Spanned::into_inner),
+                icp: rs.icp,
             });
         }
         if sites.is_empty() {

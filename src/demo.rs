@@ -28,6 +28,12 @@ pub fn targets_toml(sites: &SampleSites, rps: f64) -> String {
             s.role,
             s.owner
         ));
+        if let Some(code) = &s.site_id_code {
+            t.push_str(&format!("site_id_code = {code:?}\n"));
+        }
+        if let Some(icp) = &s.icp {
+            t.push_str(&format!("icp = {icp:?}\n"));
+        }
     }
     t
 }

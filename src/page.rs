@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::config::Settings;
 use crate::crawl::fetch::{Fetcher, Hop, Want};
+use crate::extract::identity::{FooterFacts, PageKind, FOOTER_ITEMS};
 use crate::extract::{self, charset, Link};
 
 /// What the crawler sees on one page.
@@ -28,6 +29,11 @@ pub struct PageView {
     pub soft404: Option<String>,
     pub meta: std::collections::BTreeMap<String, String>,
     pub links: Vec<Link>,
+    /// Column list, article or other page, and the national tags it should carry but lacks.
+    pub kind: Option<PageKind>,
+    pub missing_tags: Vec<&'static str>,
+    /// The footer items recognised (网站标识码, ICP备案编号 …; see `extract::identity`).
+    pub footer: Option<FooterFacts>,
     pub attempts: u32,
     pub elapsed_ms: u64,
 }
@@ -49,6 +55,9 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
         soft404: None,
         meta: Default::default(),
         links: Vec::new(),
+        kind: None,
+        missing_tags: Vec::new(),
+        footer: None,
         attempts: out.attempts,
         elapsed_ms: 0,
     };
@@ -68,6 +77,18 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
                 view.encoding_source = Some(d.source.as_str().to_string());
                 view.title = Some(facts.title);
                 view.soft404 = facts.soft404;
+                let homepage = f.final_url.path() == "/" && f.final_url.query().is_none();
+                view.missing_tags = crate::checks::metadata::required(facts.kind, homepage)
+                    .into_iter()
+                    .filter(|t| {
+                        facts
+                            .meta
+                            .get(&t.to_ascii_lowercase())
+                            .is_none_or(|v| v.trim().is_empty())
+                    })
+                    .collect();
+                view.kind = Some(facts.kind);
+                view.footer = Some(facts.footer);
                 view.meta = facts.meta;
                 view.links = facts.links;
             }
@@ -107,6 +128,29 @@ pub fn render_text(v: &PageView) -> String {
         let _ = writeln!(s, "meta:");
         for (k, val) in &v.meta {
             let _ = writeln!(s, "  {k} = {val}");
+        }
+    }
+    if let Some(kind) = v.kind {
+        let _ = writeln!(s, "page kind:  {}", kind.as_str());
+        let missing = if v.missing_tags.is_empty() {
+            "none".to_string()
+        } else {
+            v.missing_tags.join(", ")
+        };
+        let _ = writeln!(s, "missing national meta tags: {missing}");
+    }
+    if let Some(f) = &v.footer {
+        let _ = writeln!(s, "footer:");
+        let value = |item: &str| match item {
+            "网站标识码" => f.site_id_code.clone(),
+            "ICP备案编号" => f.icp.clone(),
+            "公安机关备案号" => f.police.clone(),
+            "主办单位" => f.sponsor.clone(),
+            _ => None,
+        };
+        for item in FOOTER_ITEMS {
+            let mark = if f.has(item) { "found  " } else { "MISSING" };
+            let _ = writeln!(s, "  {mark} {item} {}", value(item).unwrap_or_default());
         }
     }
     let _ = writeln!(s, "links ({}):", v.links.len());

@@ -284,8 +284,15 @@ async fn inspect_site(
             progress.done.load(Ordering::Relaxed),
             failures.len()
         );
-        let (end, recovered) =
-            crawl::recheck(fetcher, site.clone(), run.id, failures, writer, stop).await?;
+        let (end, recovered) = crawl::recheck(
+            fetcher.clone(),
+            site.clone(),
+            run.id,
+            failures,
+            writer,
+            stop,
+        )
+        .await?;
         writer.flush()?;
         if end == CrawlEnd::Stopped {
             return Ok(None);
@@ -295,6 +302,7 @@ async fn inspect_site(
         }
         store.set_status(run.id, "checking")?;
     }
+    crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
     let summary = check_and_report(&mut store, &site, run.id, &opts.out, period)?;
     store.set_status(run.id, "done")?;
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
@@ -361,8 +369,11 @@ pub fn check_and_report(
         }
     })?;
     let mut findings = checks::links::check_links(&facts, &failures, links);
+    let health = crate::site_health::check(store, site, run)?;
+    findings.extend(health.findings.iter().cloned());
     store.save_findings(run, &mut findings)?;
     let dir = report::write_site(out, period, &site.id, &findings)?;
+    crate::site_health::write_report(&dir, &health)?;
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,

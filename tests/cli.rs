@@ -39,6 +39,7 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
         "retries",
         "max_body_bytes",
         "check_external",
+        "check_ipv6",
     ];
     let lines: Vec<&str> = text.lines().collect();
     for key in known {

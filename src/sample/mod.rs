@@ -27,6 +27,7 @@
 
 mod content;
 mod html;
+mod identity;
 mod portal;
 mod server;
 mod units;
@@ -57,6 +58,10 @@ pub struct SampleSite {
     pub url: Url,
     /// The unit that runs the site (主办单位).
     pub owner: String,
+    /// The 网站标识码 the office expects (`site_id_code` in targets.toml).
+    pub site_id_code: Option<String>,
+    /// The ICP备案编号 the office expects (`icp` in targets.toml).
+    pub icp: Option<String>,
 }
 
 /// One defect planted in the sample sites that a correct crawler must report.
@@ -80,6 +85,9 @@ pub struct Planted {
     pub internal: bool,
     /// What kind of defect, for humans.
     pub note: &'static str,
+    /// For aggregated findings (metadata): the finding's `evidence.item`, e.g.
+    /// `meta:ColumnKeywords` or `footer:ICP备案编号`; `""` for link findings.
+    pub detail: String,
 }
 
 /// One request received by a sample server.
@@ -205,6 +213,7 @@ impl SampleSites {
                     disallowed.push((s.id.clone(), d.clone()));
                 }
             }
+            planted.extend(identity::planted_identity(&ctx));
             (planted, disallowed)
         };
 
@@ -215,6 +224,8 @@ impl SampleSites {
                 role: "portal",
                 url: ctx.portal.clone(),
                 owner: portal::SITE_NAME.to_string(),
+                site_id_code: Some(portal::SITE_ID_CODE.to_string()),
+                icp: Some(portal::ICP.to_string()),
             },
             SampleSite {
                 id: "unit-a".to_string(),
@@ -222,6 +233,8 @@ impl SampleSites {
                 role: "unit",
                 url: ctx.unit_a.clone(),
                 owner: units::UNIT_A_NAME.to_string(),
+                site_id_code: Some(units::UNIT_A_CODE.to_string()),
+                icp: Some(units::UNIT_A_ICP.to_string()),
             },
             SampleSite {
                 id: "unit-b".to_string(),
@@ -229,6 +242,8 @@ impl SampleSites {
                 role: "unit",
                 url: ctx.unit_b.clone(),
                 owner: units::UNIT_B_NAME.to_string(),
+                site_id_code: Some(units::UNIT_B_CODE.to_string()),
+                icp: None,
             },
         ];
 

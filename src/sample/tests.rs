@@ -47,7 +47,11 @@ async fn planted_list_covers_every_required_kind() {
         .iter()
         .filter(|p| p.check == "broken_link")
         .collect();
-    let review = s.planted.len() - broken.len();
+    let review = s
+        .planted
+        .iter()
+        .filter(|p| p.check == "link_needs_review")
+        .count();
     assert_eq!((broken.len(), review), (15, 2));
     let notes: HashSet<&str> = s.planted.iter().map(|p| p.note).collect();
     for n in [
@@ -77,7 +81,10 @@ async fn planted_list_covers_every_required_kind() {
     assert!(pages_by_target.values().any(|&n| n == 2));
     let mut unique = HashSet::new();
     for p in &s.planted {
-        assert!(unique.insert((&p.page_url, &p.url)), "duplicate {p:?}");
+        assert!(
+            unique.insert((&p.page_url, &p.url, &p.detail, p.check)),
+            "duplicate {p:?}"
+        );
         assert!(!p.url.contains('#') && !p.page_url.contains('#'));
     }
 }

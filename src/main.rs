@@ -241,7 +241,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("demo failed")?;
             let code = finish(&summary, false);
             println!(
-                "\nThe sample sites had {} planted link defects. Reports are in {}/{}/",
+                "\nThe sample sites had {} planted defects. Reports are in {}/{}/",
                 sites.planted.len(),
                 out.display(),
                 summary.period

@@ -34,7 +34,7 @@ async fn probe_server(fail_every: usize, delay: Duration) -> (url::Url, Arc<Atom
                     .unwrap()
                     .starts_with("govpatrol/"));
                 tokio::time::sleep(delay).await;
-                if fail_every > 0 && n % fail_every == 0 {
+                if fail_every > 0 && n.is_multiple_of(fail_every) {
                     (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy")
                 } else {
                     (
@@ -114,7 +114,7 @@ fn insert_week(store: &Store, site: &str, failures: usize, n: usize) {
     for i in 0..n {
         let at = w.from_unix + step * i as i64 + 60;
         let stride = n / failures.max(1);
-        let ok = failures == 0 || !(i % stride == 0 && i / stride < failures);
+        let ok = failures == 0 || !(i.is_multiple_of(stride) && i / stride < failures);
         store
             .insert_probe(&Probe {
                 site: site.into(),

@@ -107,6 +107,10 @@ pub struct CrawlSettings {
     /// there (intranet inspections). Default false: such links are not checked.
     #[arg(long, value_name = "BOOL")]
     pub allow_private: Option<bool>,
+    /// Report a homepage host without AAAA record or not answering over IPv6 (`ipv6_not_ready`).
+    /// Default false (always recorded in availability.csv).
+    #[arg(long, value_name = "BOOL")]
+    pub check_ipv6: Option<bool>,
 }
 
 /// Resolved settings for one site.
@@ -124,6 +128,7 @@ pub struct Settings {
     pub max_body_bytes: u64,
     pub check_external: bool,
     pub allow_private: bool,
+    pub check_ipv6: bool,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -148,6 +153,7 @@ impl Default for Settings {
             max_body_bytes: 8 * 1024 * 1024,
             check_external: true,
             allow_private: false,
+            check_ipv6: false,
         }
     }
 }
@@ -191,6 +197,9 @@ impl Settings {
         if let Some(v) = over.allow_private {
             self.allow_private = v;
         }
+        if let Some(v) = over.check_ipv6 {
+            self.check_ipv6 = v;
+        }
     }
 }
 
@@ -221,6 +230,10 @@ pub struct Site {
     pub settings: Settings,
     /// `[[site.column]]`: the columns to judge (or, with `exclude`, to leave out).
     pub columns: Vec<ColumnConfig>,
+    /// The expected 网站标识码 (`site_id_code`), checked against pages and the footer.
+    pub site_id_code: Option<String>,
+    /// The expected ICP备案编号 (`icp`), checked against the homepage footer.
+    pub icp: Option<String>,
 }
 
 impl Site {
@@ -283,6 +296,10 @@ struct RawSite {
     settings: Option<Spanned<CrawlSettings>>,
     #[serde(default)]
     scope: Option<RawScope>,
+    #[serde(default)]
+    site_id_code: Option<Spanned<String>>,
+    #[serde(default)]
+    icp: Option<String>,
     #[serde(default, rename = "column")]
     columns: Vec<RawColumn>,
 }
@@ -452,6 +469,18 @@ impl Targets {
                     exclude: rc.exclude,
                 });
             }
+            if let Some(code) = &rs.site_id_code {
+                let c = code.get_ref();
+                if c.len() != 10 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+                    return Err(err(
+                        code.span(),
+                        Some("site_id_code"),
+                        format!(
+                            "{c:?} is not a 网站标识码 (10 letters or digits, e.g. bm17000009)"
+                        ),
+                    ));
+                }
+            }
             sites.push(Site {
                 id,
                 name: rs.name,
@@ -462,6 +491,8 @@ impl Targets {
                 exclude,
                 settings,
                 columns,
+                site_id_code: rs.site_id_code.map(Spanned::into_inner),
+                icp: rs.icp,
             });
         }
         if sites.is_empty() {

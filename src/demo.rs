@@ -28,7 +28,14 @@ pub fn targets_toml(sites: &SampleSites, rps: f64) -> String {
             s.role,
             s.owner
         ));
-        // A finished topic column: judged by nobody, counted nowhere.
+        if let Some(code) = &s.site_id_code {
+            t.push_str(&format!("site_id_code = {code:?}\n"));
+        }
+        if let Some(icp) = &s.icp {
+            t.push_str(&format!("icp = {icp:?}\n"));
+        }
+        // A finished topic column: judged by nobody, counted nowhere. (Tables come last: keys
+        // after a [[site.column]] header belong to the column.)
         for c in sites
             .expected_columns
             .iter()

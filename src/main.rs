@@ -61,6 +61,22 @@ enum Command {
         #[command(flatten)]
         settings: CrawlSettings,
     },
+    /// Probe every homepage once now and record it in <out>/govpatrol.sqlite (run it from cron
+    /// every 30 minutes: the site-unreachable rule needs at least 20 probes a day for a week).
+    Probe {
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Only these sites (repeatable).
+        #[arg(long = "site", value_name = "ID")]
+        sites: Vec<String>,
+        /// Keep probing at this interval (30m, 1h, 90s) until stopped, for hosts without cron.
+        #[arg(long, value_name = "INTERVAL")]
+        every: Option<String>,
+        #[command(flatten)]
+        settings: CrawlSettings,
+    },
     /// Show what the crawler sees on one page.
     Page {
         url: url::Url,
@@ -168,6 +184,51 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let stop = run::stop_on_signals();
             let summary = run::crawl(&t, &opts(out, as_of, fresh), stop).await?;
             Ok(finish(&summary, cli.quiet))
+        }
+        Command::Probe {
+            targets,
+            out,
+            sites,
+            every,
+            settings,
+        } => {
+            let every = every
+                .map(|e| govpatrol::probe::parse_every(&e))
+                .transpose()
+                .map_err(|e| ConfigError::Cli(e.to_string()))?;
+            let mut t = Targets::load(&targets)?;
+            t.select(&sites)?;
+            t.apply_cli(&settings)?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let store = govpatrol::store::Store::open(&govpatrol::store::db_path(&out))?;
+            match every {
+                None => {
+                    let probes = govpatrol::probe::probe_sites(&t, &store).await?;
+                    if !cli.quiet {
+                        for p in &probes {
+                            println!(
+                                "{:<12} {}  {}",
+                                p.site,
+                                if p.ok { "open  " } else { "FAILED" },
+                                match (&p.error, p.total_ms) {
+                                    (Some(e), _) => e.clone(),
+                                    (None, Some(ms)) =>
+                                        format!("HTTP {} in {ms} ms", p.status.unwrap_or(0)),
+                                    _ => String::new(),
+                                }
+                            );
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(every) => {
+                    let stop = run::stop_on_signals();
+                    let n = govpatrol::probe::probe_every(&t, &store, every, stop).await;
+                    eprintln!("stopped after {n} probes; every probe made was recorded");
+                    Ok(ExitCode::from(130))
+                }
+            }
         }
         Command::Page {
             url,

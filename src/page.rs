@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::config::Settings;
 use crate::crawl::fetch::{Fetcher, Hop, Want};
+use crate::extract::identity::{FooterFacts, FOOTER_ITEMS};
 use crate::extract::{self, charset, Link, PageContent, PageKind};
 
 /// What the crawler sees on one page.
@@ -31,6 +32,10 @@ pub struct PageView {
     pub soft404: Option<String>,
     pub meta: std::collections::BTreeMap<String, String>,
     pub links: Vec<Link>,
+    /// The national tags this page should carry but lacks (by its kind, see `content.kind`).
+    pub missing_tags: Vec<&'static str>,
+    /// The footer items recognised (网站标识码, ICP备案编号 …; see `extract::identity`).
+    pub footer: Option<FooterFacts>,
     pub attempts: u32,
     pub elapsed_ms: u64,
     /// `kind`, `pub_date`, `date_candidates`, `column`, `items`, `pagination`.
@@ -59,6 +64,8 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
         soft404: None,
         meta: Default::default(),
         links: Vec::new(),
+        missing_tags: Vec::new(),
+        footer: None,
         attempts: out.attempts,
         elapsed_ms: 0,
         content: PageContent::default(),
@@ -82,6 +89,16 @@ pub async fn inspect_page(url: &Url, settings: &Settings) -> PageView {
                 view.encoding_source = Some(d.source.as_str().to_string());
                 view.title = Some(facts.title);
                 view.soft404 = facts.soft404;
+                view.missing_tags = crate::checks::metadata::required(facts.kind, homepage)
+                    .into_iter()
+                    .filter(|t| {
+                        facts
+                            .meta
+                            .get(&t.to_ascii_lowercase())
+                            .is_none_or(|v| v.trim().is_empty())
+                    })
+                    .collect();
+                view.footer = Some(facts.footer);
                 view.meta = facts.meta;
                 view.links = facts.links;
             }
@@ -177,6 +194,28 @@ pub fn render_text(v: &PageView) -> String {
     }
     if !c.pagination.is_empty() {
         let _ = writeln!(s, "other pages of the list: {}", c.pagination.len());
+    }
+    if v.status.is_some() && v.encoding.is_some() {
+        let missing = if v.missing_tags.is_empty() {
+            "none".to_string()
+        } else {
+            v.missing_tags.join(", ")
+        };
+        let _ = writeln!(s, "missing national meta tags: {missing}");
+    }
+    if let Some(f) = &v.footer {
+        let _ = writeln!(s, "footer:");
+        let value = |item: &str| match item {
+            "网站标识码" => f.site_id_code.clone(),
+            "ICP备案编号" => f.icp.clone(),
+            "公安机关备案号" => f.police.clone(),
+            "主办单位" => f.sponsor.clone(),
+            _ => None,
+        };
+        for item in FOOTER_ITEMS {
+            let mark = if f.has(item) { "found  " } else { "MISSING" };
+            let _ = writeln!(s, "  {mark} {item} {}", value(item).unwrap_or_default());
+        }
     }
     let _ = writeln!(s, "links ({}):", v.links.len());
     for l in &v.links {

@@ -311,8 +311,15 @@ async fn inspect_site(
             progress.done.load(Ordering::Relaxed),
             failures.len()
         );
-        let (end, recovered) =
-            crawl::recheck(fetcher, site.clone(), run.id, failures, writer, stop).await?;
+        let (end, recovered) = crawl::recheck(
+            fetcher.clone(),
+            site.clone(),
+            run.id,
+            failures,
+            writer,
+            stop,
+        )
+        .await?;
         writer.flush()?;
         if end == CrawlEnd::Stopped {
             return Ok(None);
@@ -322,6 +329,7 @@ async fn inspect_site(
         }
         store.set_status(run.id, "checking")?;
     }
+    crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
     let summary = check_and_report(&mut store, &site, run.id, &opts.out, period)?;
     store.set_status(run.id, "done")?;
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
@@ -392,10 +400,13 @@ pub fn check_and_report(
         .unwrap_or_else(|_| chrono::Local::now().date_naive());
     let cols = gather_columns(store, site, run, &facts.homepages, as_of)?;
     findings.extend(cols.findings.iter().cloned());
+    let health = crate::site_health::check(store, site, run)?;
+    findings.extend(health.findings.iter().cloned());
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
     let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
+    crate::site_health::write_report(&dir, &health)?;
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,

@@ -24,6 +24,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::checks::Finding;
 
+mod availability;
+pub use availability::{PageIdentity, Probe};
+
 /// Errors of the history store.
 #[derive(Debug, thiserror::Error)]
 #[allow(clippy::large_enum_variant)]
@@ -247,6 +250,7 @@ impl Store {
         };
         let conn = open_conn(path).map_err(corrupt)?;
         conn.execute_batch(SCHEMA).map_err(corrupt)?;
+        conn.execute_batch(availability::SCHEMA).map_err(corrupt)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -312,7 +316,14 @@ impl Store {
                 path: self.path.clone(),
                 source,
             })?;
-        for table in ["urls", "pages", "page_content", "findings"] {
+        for table in [
+            "urls",
+            "pages",
+            "page_content",
+            "findings",
+            "page_identity",
+            "transport",
+        ] {
             tx.execute(&format!("DELETE FROM {table} WHERE run_id = ?1"), [id])
                 .map_err(|source| StoreError::Sqlite {
                     path: self.path.clone(),
@@ -680,6 +691,14 @@ pub enum Write {
         result: UrlResult,
         page: Option<(Option<String>, u64)>,
     },
+    /// A parsed page's kind and, for the homepage, its footer items (sent in the same batch as
+    /// the page's `Done`, so both are committed together).
+    Identity {
+        run: i64,
+        id: u32,
+        kind: crate::extract::identity::PageKind,
+        footer: Option<crate::extract::identity::FooterFacts>,
+    },
     /// Several writes at once (fewer wake-ups of the writer thread during a fast crawl).
     Batch(Vec<Write>),
     /// Answered once everything sent before is committed.
@@ -888,6 +907,12 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             }
             Ok(())
         }
+        Write::Identity {
+            run,
+            id,
+            kind,
+            footer,
+        } => availability::apply_identity(tx, run, id, kind, footer.as_ref()),
         Write::Batch(ws) => ws.into_iter().try_for_each(|w| apply(tx, w)),
         Write::Flush(_) => Ok(()),
     }

@@ -8,9 +8,13 @@
 //! |---|---|
 //! | `broken_link`, `link_needs_review` | [`links`] |
 //! | `stale_column`, `empty_column`, `homepage_not_updated`, `suspect_date` | [`columns`] |
+//! | `site_unreachable`, `too_few_probes`, `tls_certificate`, `ipv6_not_ready` | [`availability`] |
+//! | `missing_metadata`, `metadata_mismatch` | [`metadata`] |
 
+pub mod availability;
 pub mod columns;
 pub mod links;
+pub mod metadata;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -76,6 +80,10 @@ const CHECKS: &[&str] = &[
     "site_unreachable",
     "missing_metadata",
     "suspect_date",
+    availability::TOO_FEW_PROBES,
+    availability::TLS_CERTIFICATE,
+    availability::IPV6_NOT_READY,
+    metadata::METADATA_MISMATCH,
 ];
 
 /// The static name of a check read back from the store.

@@ -209,6 +209,13 @@ pub async fn crawl_site(
             progress.failures.fetch_add(1, Ordering::Relaxed);
         }
         let mut discovered = Vec::new();
+        let identity = job.parsed.as_ref().map(|p| Write::Identity {
+            run,
+            id: job.item.id,
+            kind: p.facts.kind,
+            // the footer items matter on the homepage only (URL id 0)
+            footer: (job.item.id == 0).then(|| p.facts.footer.clone()),
+        });
         let page = job.parsed.map(|p| {
             let depth = job.item.depth + 1;
             let mut links = Vec::with_capacity(p.facts.links.len());
@@ -254,6 +261,7 @@ pub async fn crawl_site(
             page,
             discovered,
         });
+        batch.extend(identity);
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.seen.store(frontier.seen(), Ordering::Relaxed);
     }

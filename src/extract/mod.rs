@@ -21,6 +21,7 @@
 
 pub mod charset;
 pub mod dates;
+pub mod identity;
 pub mod items;
 
 use std::borrow::Cow;
@@ -176,6 +177,12 @@ pub struct PageFacts {
     /// Hash of the title and the non-ASCII text: equal for the site's "not found" page whatever
     /// path was asked for.
     pub fingerprint: u64,
+    /// Column list, article or other page (which metadata tags it should carry).
+    #[serde(default)]
+    pub kind: identity::PageKind,
+    /// The footer items (网站标识码, ICP备案编号 …) found on the page.
+    #[serde(default)]
+    pub footer: identity::FooterFacts,
 }
 
 static IMG: LazyLock<Selector> = LazyLock::new(|| Selector::parse("img[alt]").expect("valid"));
@@ -374,6 +381,8 @@ pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts
     PageFacts {
         soft404: soft404_reason(&title, &text),
         fingerprint: fingerprint(&title, &text),
+        kind: identity::page_kind(doc, url, &s.meta),
+        footer: identity::footer_facts(&text, &links),
         title,
         links,
         meta: s.meta,

@@ -347,6 +347,7 @@ pub(crate) fn planted(world: &World<'_>, site: &SiteContent) -> Vec<Planted> {
                 on_homepage: page_url.as_str() == site.home.as_str(),
                 internal: authority(&t) == site.authority(),
                 note,
+                detail: String::new(),
             });
         }
     }

@@ -31,6 +31,7 @@
 
 mod content;
 mod html;
+mod identity;
 mod portal;
 mod server;
 mod units;
@@ -61,6 +62,10 @@ pub struct SampleSite {
     pub url: Url,
     /// The unit that runs the site (主办单位).
     pub owner: String,
+    /// The 网站标识码 the office expects (`site_id_code` in targets.toml).
+    pub site_id_code: Option<String>,
+    /// The ICP备案编号 the office expects (`icp` in targets.toml).
+    pub icp: Option<String>,
 }
 
 /// One defect planted in the sample sites that a correct crawler must report.
@@ -86,6 +91,9 @@ pub struct Planted {
     pub internal: bool,
     /// What kind of defect, for humans.
     pub note: &'static str,
+    /// For aggregated findings (metadata): the finding's `evidence.item`, e.g.
+    /// `meta:ColumnKeywords` or `footer:ICP备案编号`; `""` for link findings.
+    pub detail: String,
 }
 
 impl Planted {
@@ -106,6 +114,7 @@ impl Planted {
             on_homepage: false,
             internal: true,
             note,
+            detail: String::new(),
         }
     }
 }
@@ -303,6 +312,7 @@ impl SampleSites {
                     disallowed.push((s.id.clone(), d.clone()));
                 }
             }
+            planted.extend(identity::planted_identity(&ctx));
             (planted, disallowed)
         };
         let mut planted = planted;
@@ -319,6 +329,8 @@ impl SampleSites {
                 role: "portal",
                 url: ctx.portal.clone(),
                 owner: portal::SITE_NAME.to_string(),
+                site_id_code: Some(portal::SITE_ID_CODE.to_string()),
+                icp: Some(portal::ICP.to_string()),
             },
             SampleSite {
                 id: "unit-a".to_string(),
@@ -326,6 +338,8 @@ impl SampleSites {
                 role: "unit",
                 url: ctx.unit_a.clone(),
                 owner: units::UNIT_A_NAME.to_string(),
+                site_id_code: Some(units::UNIT_A_CODE.to_string()),
+                icp: Some(units::UNIT_A_ICP.to_string()),
             },
             SampleSite {
                 id: "unit-b".to_string(),
@@ -333,6 +347,8 @@ impl SampleSites {
                 role: "unit",
                 url: ctx.unit_b.clone(),
                 owner: units::UNIT_B_NAME.to_string(),
+                site_id_code: Some(units::UNIT_B_CODE.to_string()),
+                icp: None,
             },
         ];
 

@@ -19,7 +19,8 @@ use super::Ctx;
 
 pub(crate) const SITE_NAME: &str = "中华人民共和国示例生态环境部";
 const SHORT: &str = "示例生态环境部";
-const SITE_ID_CODE: &str = "bm17000099";
+pub(crate) const SITE_ID_CODE: &str = "bm17000099";
+pub(crate) const ICP: &str = "京ICP备05009999号";
 
 /// How a page declares its encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -655,7 +656,7 @@ fn footer(p: &mut PageBuilder, ctx: &Ctx) {
     p.text(SITE_ID_CODE);
     p.raw("</p>\n<p>");
     let ok = ctx.external.join("ok.html").expect("url");
-    p.a_attrs(ok.as_str(), "京ICP备05009999号", "target=\"_blank\"");
+    p.a_attrs(ok.as_str(), ICP, "target=\"_blank\"");
     p.raw("　");
     p.img("/images/jgbs.png", "");
     let ga = ctx

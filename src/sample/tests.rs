@@ -102,8 +102,11 @@ async fn planted_list_covers_every_required_kind() {
     }
     assert!(pages_by_target.values().any(|&n| n == 2));
     let mut unique = HashSet::new();
-    for p in s.planted.iter().filter(|p| !p.element.is_empty()) {
-        assert!(unique.insert((&p.page_url, &p.url)), "duplicate {p:?}");
+    for p in &s.planted {
+        assert!(
+            unique.insert((&p.page_url, &p.url, &p.detail, p.check)),
+            "duplicate {p:?}"
+        );
         assert!(!p.url.contains('#') && !p.page_url.contains('#'));
     }
 }

@@ -17,26 +17,40 @@ use super::Ctx;
 pub(crate) const UNIT_A_NAME: &str = "示例生态环境部环境监测中心";
 pub(crate) const UNIT_B_NAME: &str = "示例生态环境部宣传教育中心";
 
-const UNIT_A_CODE: &str = "bm17000101";
-const UNIT_B_CODE: &str = "bm17000102";
+pub(crate) const UNIT_A_CODE: &str = "bm17000101";
+pub(crate) const UNIT_B_CODE: &str = "bm17000102";
+/// unit-a's ICP number as configured (its footer writes it with the `-1` site suffix).
+pub(crate) const UNIT_A_ICP: &str = "京ICP备12034567号";
+/// The wrong SiteIDCode unit-a's 监测动态 articles carry (a template copied from another site).
+pub(crate) const UNIT_A_WRONG_CODE: &str = "bm17000011";
 
 /// Missing script planted on one unit-a article.
 pub(crate) const UNIT_A_MISSING_JS: &str = "/script/0/share.js";
 /// Missing article planted on unit-b (answers 200 with the error page).
 pub(crate) const UNIT_B_MISSING: &str = "/News/Detail.aspx?id=999";
 
+/// The site tags, then `extra`. An `extra` entry named like a site tag replaces it (a wrong
+/// value planted); an entry with an empty value is left out (a missing tag planted).
 fn metas(p: &mut PageBuilder, name: &str, domain: &str, code: &str, extra: &[(&str, String)]) {
-    for (k, v) in [
+    let site = [
         ("SiteName", name.to_string()),
         ("SiteDomain", domain.to_string()),
         ("SiteIDCode", code.to_string()),
-    ]
-    .iter()
-    .chain(extra.iter())
-    {
+    ];
+    let over = |k: &str| extra.iter().find(|(e, _)| *e == k).map(|(_, v)| v.clone());
+    let tags = site
+        .iter()
+        .map(|(k, v)| (*k, over(k).unwrap_or_else(|| v.clone())))
+        .chain(
+            extra
+                .iter()
+                .filter(|(k, _)| !site.iter().any(|(s, _)| s == k))
+                .cloned(),
+        );
+    for (k, v) in tags.filter(|(_, v)| !v.is_empty()) {
         p.raw(&format!(
             "<meta name=\"{k}\" content=\"{}\">\n",
-            esc_attr(v)
+            esc_attr(&v)
         ));
     }
 }
@@ -269,18 +283,26 @@ pub(crate) fn build_a(ctx: &Ctx) -> SiteContent {
         for a in col_arts {
             let col = &COLS_A[a.col];
             let mut p = PageBuilder::new(ctx.unit_a.join(&a.path).expect("url"));
-            head_a(
-                &mut p,
-                ctx,
-                &format!("{} {UNIT_A_NAME}", a.title),
-                &[
-                    ("ColumnName", col.name.to_string()),
-                    ("ColumnType", col.ctype.to_string()),
-                    ("ArticleTitle", a.title.clone()),
-                    ("PubDate", format!("{} 09:{:02}", dash(a.date), a.idx * 5)),
-                    ("ContentSource", UNIT_A_NAME.to_string()),
-                ],
-            );
+            // planted metadata defects (see `super::identity`): the 监测动态 articles carry a
+            // wrong SiteIDCode, and three articles each lack one article tag
+            let mut tags = vec![
+                ("ColumnName", col.name.to_string()),
+                ("ColumnType", col.ctype.to_string()),
+                ("ArticleTitle", a.title.clone()),
+                ("PubDate", format!("{} 09:{:02}", dash(a.date), a.idx * 5)),
+                ("ContentSource", UNIT_A_NAME.to_string()),
+            ];
+            let drop = match (a.col, a.idx) {
+                (0, 5) => Some("ContentSource"),
+                (1, 4) => Some("PubDate"),
+                (1, 6) => Some("ArticleTitle"),
+                _ => None,
+            };
+            tags.retain(|(k, _)| Some(*k) != drop);
+            if a.col == 1 {
+                tags.push(("SiteIDCode", UNIT_A_WRONG_CODE.to_string()));
+            }
+            head_a(&mut p, ctx, &format!("{} {UNIT_A_NAME}", a.title), &tags);
             if (a.col, a.idx) == (1, 2) {
                 // planted: a share-button script that is gone
                 p.script(UNIT_A_MISSING_JS);
@@ -344,14 +366,12 @@ fn head_b(p: &mut PageBuilder, ctx: &Ctx, title: &str, extra: &[(&str, String)])
     p.raw("</li></ul></div>\n");
 }
 
-fn foot_b(p: &mut PageBuilder, ctx: &Ctx) {
+fn foot_b(p: &mut PageBuilder, _ctx: &Ctx) {
     p.raw("<div id=\"footer\">主办单位：");
     p.text(UNIT_B_NAME);
     p.raw("　网站标识码：");
     p.text(UNIT_B_CODE);
-    p.raw("　");
-    let ok = ctx.external.join("ok.html").expect("url");
-    p.a_attrs(ok.as_str(), "京ICP备08012345号", "target=\"_blank\"");
+    // planted: no ICP备案编号 (nor 公网安备, 网站地图, 联系方式, 党政机关 badge) in the footer
     p.raw("　");
     p.a("/Manage/Login.aspx", "管理登录");
     p.raw("</div>\n</body>\n</html>\n");
@@ -413,7 +433,13 @@ pub(crate) fn build_b(ctx: &Ctx) -> SiteContent {
 
     // about
     let mut p = PageBuilder::new(ctx.unit_b.join("/About/Index.aspx").expect("url"));
-    head_b(&mut p, ctx, &format!("中心简介-{UNIT_B_NAME}"), &[]);
+    // planted: the about page lacks SiteName
+    head_b(
+        &mut p,
+        ctx,
+        &format!("中心简介-{UNIT_B_NAME}"),
+        &[("SiteName", String::new())],
+    );
     p.raw(&format!(
         "<div class=\"content\"><p>{}</p><p>{}</p>\n<p>联系电话：",
         para(3),
@@ -435,14 +461,22 @@ pub(crate) fn build_b(ctx: &Ctx) -> SiteContent {
     for k in 0..n {
         let path = list_b(k);
         let mut p = PageBuilder::new(ctx.unit_b.join(&path).expect("url"));
+        // planted: the second list page lacks ColumnName and ColumnType
+        let column = if k == 1 {
+            String::new()
+        } else {
+            "中心新闻".to_string()
+        };
+        let ctype = if k == 1 {
+            String::new()
+        } else {
+            "工作动态".to_string()
+        };
         head_b(
             &mut p,
             ctx,
             &format!("中心新闻-{UNIT_B_NAME}"),
-            &[
-                ("ColumnName", "中心新闻".to_string()),
-                ("ColumnType", "工作动态".to_string()),
-            ],
+            &[("ColumnName", column), ("ColumnType", ctype)],
         );
         p.raw("<table class=\"GridView\">\n");
         for (id, date, title) in &arts[k * PER_PAGE_B..((k + 1) * PER_PAGE_B).min(COUNT_B)] {
@@ -497,6 +531,19 @@ pub(crate) fn build_b(ctx: &Ctx) -> SiteContent {
                 ("ArticleTitle", title.clone()),
                 ("PubDate", format!("{} 10:30", dash(*date))),
                 ("ContentSource", UNIT_B_NAME.to_string()),
+                // planted: one detail lacks SiteDomain, another SiteIDCode
+                (
+                    match i {
+                        1 => "SiteDomain",
+                        2 => "SiteIDCode",
+                        _ => "Keywords",
+                    },
+                    if i == 1 || i == 2 {
+                        String::new()
+                    } else {
+                        title.clone()
+                    },
+                ),
             ],
         );
         p.raw(&format!(

@@ -1,0 +1,356 @@
+//! Page metadata and footer (《政府网站发展指引》 annex 网页设计规范): `missing_metadata` and
+//! `metadata_mismatch`. Pure functions over the stored pages.
+//!
+//! Tags required (a tag with empty content counts as missing):
+//!
+//! | page | tags |
+//! |---|---|
+//! | every page | `SiteName`, `SiteDomain`, `SiteIDCode` |
+//! | column (list) page | + `ColumnName`, `ColumnDescription`, `ColumnKeywords`, `ColumnType` |
+//! | content (article) page | + `ArticleTitle`, `PubDate`, `ContentSource` |
+//!
+//! The homepage needs the site tags only, plus the footer items
+//! ([`crate::extract::identity::FOOTER_ITEMS`]). A page's kind was decided at extraction time
+//! ([`crate::extract::identity::page_kind`]).
+//!
+//! Findings are aggregated, not one per page: one `missing_metadata` per (site, tag) and per
+//! missing footer item, with how many pages lack it and a few example URLs. Its `url` and
+//! `page_url` are the homepage; the tag or footer item is part of the `id`, so each stays
+//! trackable month over month. `metadata_mismatch`: pages whose `SiteIDCode` differs from the
+//! expected code (the one in `targets.toml`, else the homepage footer's), a footer code that
+//! differs from the configured one, and an ICP number that differs from the configured one.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{finding_id, Finding, Severity};
+use crate::extract::identity::{normalise_icp, PageKind};
+use crate::store::PageIdentity;
+
+pub const MISSING_METADATA: &str = "missing_metadata";
+pub const METADATA_MISMATCH: &str = "metadata_mismatch";
+
+pub const SITE_TAGS: &[&str] = &["SiteName", "SiteDomain", "SiteIDCode"];
+pub const COLUMN_TAGS: &[&str] = &[
+    "ColumnName",
+    "ColumnDescription",
+    "ColumnKeywords",
+    "ColumnType",
+];
+pub const ARTICLE_TAGS: &[&str] = &["ArticleTitle", "PubDate", "ContentSource"];
+
+/// How many example URLs a finding lists.
+const EXAMPLES: usize = 5;
+
+/// What the site is expected to show.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    pub site: String,
+    /// The homepage URL findings point at.
+    pub home: String,
+    /// `site_id_code` from targets.toml.
+    pub site_id_code: Option<String>,
+    /// `icp` from targets.toml.
+    pub icp: Option<String>,
+}
+
+/// The tags a page of this kind must carry (the homepage: site tags only).
+pub fn required(kind: PageKind, homepage: bool) -> Vec<&'static str> {
+    let mut t = SITE_TAGS.to_vec();
+    if !homepage {
+        match kind {
+            PageKind::List => t.extend_from_slice(COLUMN_TAGS),
+            PageKind::Article => t.extend_from_slice(ARTICLE_TAGS),
+            PageKind::Other => {}
+        }
+    }
+    t
+}
+
+#[derive(Default)]
+struct Tally {
+    checked: usize,
+    missing: Vec<String>,
+    kinds: std::collections::BTreeSet<&'static str>,
+}
+
+/// `missing_metadata` and `metadata_mismatch` for one site. `pages` in URL id order; the page
+/// with id 0 is the homepage.
+pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |check: &'static str, part: String, mut evidence: serde_json::Value| Finding {
+        id: finding_id(check, &e.site, &e.home, &format!("{} [{part}]", e.home)),
+        site: e.site.clone(),
+        check,
+        severity: Severity::Warning,
+        url: e.home.clone(),
+        page_url: e.home.clone(),
+        observed_at: observed_at.to_string(),
+        first_seen: String::new(),
+        evidence: {
+            evidence["item"] = json!(part);
+            evidence
+        },
+    };
+
+    // Tags, tallied per tag in the rules' order.
+    let mut tally: BTreeMap<&'static str, Tally> = BTreeMap::new();
+    for p in pages {
+        let homepage = p.id == 0;
+        for tag in required(p.kind, homepage) {
+            let t = tally.entry(tag).or_default();
+            t.checked += 1;
+            let present = p
+                .meta
+                .get(&tag.to_ascii_lowercase())
+                .is_some_and(|v| !v.trim().is_empty());
+            if !present {
+                t.missing.push(p.url.clone());
+                t.kinds.insert(if homepage {
+                    "homepage"
+                } else {
+                    p.kind.as_str()
+                });
+            }
+        }
+    }
+    for tag in SITE_TAGS.iter().chain(COLUMN_TAGS).chain(ARTICLE_TAGS) {
+        let Some(t) = tally.get(tag) else { continue };
+        if t.missing.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            MISSING_METADATA,
+            format!("meta:{tag}"),
+            json!({
+                "kind": "meta_tag",
+                "missing": tag,
+                "page_kinds": t.kinds,
+                "pages_missing": t.missing.len(),
+                "pages_checked": t.checked,
+                "examples": t.missing.iter().take(EXAMPLES).collect::<Vec<_>>(),
+            }),
+        ));
+    }
+
+    // Footer items of the homepage.
+    let footer = pages
+        .iter()
+        .find(|p| p.id == 0)
+        .and_then(|p| p.footer.clone());
+    if let Some(f) = &footer {
+        for item in f.missing() {
+            out.push(finding(
+                MISSING_METADATA,
+                format!("footer:{item}"),
+                json!({
+                    "kind": "footer_item",
+                    "missing": item,
+                    "pages_missing": 1,
+                    "pages_checked": 1,
+                    "examples": [e.home],
+                }),
+            ));
+        }
+    }
+
+    // Identity codes.
+    let footer_code = footer.as_ref().and_then(|f| f.site_id_code.clone());
+    if let (Some(conf), Some(code)) = (&e.site_id_code, &footer_code) {
+        if !conf.eq_ignore_ascii_case(code) {
+            out.push(finding(
+                METADATA_MISMATCH,
+                format!("footer:网站标识码:{code}"),
+                json!({
+                    "field": "网站标识码",
+                    "where": "homepage footer",
+                    "expected": conf,
+                    "expected_from": "targets.toml",
+                    "found": code,
+                    "pages": 1,
+                    "examples": [e.home],
+                }),
+            ));
+        }
+    }
+    let expected = e
+        .site_id_code
+        .clone()
+        .map(|c| (c, "targets.toml"))
+        .or_else(|| footer_code.clone().map(|c| (c, "homepage footer")));
+    if let Some((code, from)) = expected {
+        let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in pages {
+            if let Some(v) = p.meta.get("siteidcode").map(|v| v.trim()) {
+                if !v.is_empty() && !v.eq_ignore_ascii_case(&code) {
+                    wrong.entry(v.to_string()).or_default().push(p.url.clone());
+                }
+            }
+        }
+        for (found, urls) in wrong {
+            out.push(finding(
+                METADATA_MISMATCH,
+                format!("meta:SiteIDCode:{found}"),
+                json!({
+                    "field": "SiteIDCode",
+                    "where": "meta",
+                    "expected": code,
+                    "expected_from": from,
+                    "found": found,
+                    "pages": urls.len(),
+                    "examples": urls.iter().take(EXAMPLES).collect::<Vec<_>>(),
+                }),
+            ));
+        }
+    }
+    if let (Some(conf), Some(icp)) = (&e.icp, footer.as_ref().and_then(|f| f.icp.clone())) {
+        if normalise_icp(conf) != icp {
+            out.push(finding(
+                METADATA_MISMATCH,
+                format!("footer:ICP备案编号:{icp}"),
+                json!({
+                    "field": "ICP备案编号",
+                    "where": "homepage footer",
+                    "expected": conf,
+                    "expected_from": "targets.toml",
+                    "found": icp,
+                    "pages": 1,
+                    "examples": [e.home],
+                }),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::identity::FooterFacts;
+
+    fn page(id: u32, kind: PageKind, tags: &[(&str, &str)]) -> PageIdentity {
+        PageIdentity {
+            id,
+            url: format!("http://s.gov.cn/p{id}.html"),
+            meta: tags
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+            kind,
+            footer: None,
+        }
+    }
+
+    const SITE: &[(&str, &str)] = &[
+        ("SiteName", "某部"),
+        ("SiteDomain", "s.gov.cn"),
+        ("SiteIDCode", "bm17000009"),
+    ];
+
+    fn expected() -> Expected {
+        Expected {
+            site: "s".into(),
+            home: "http://s.gov.cn/".into(),
+            site_id_code: Some("bm17000009".into()),
+            icp: Some("京ICP备05009132号".into()),
+        }
+    }
+
+    fn missing(f: &[Finding]) -> Vec<(String, u64)> {
+        f.iter()
+            .filter(|f| f.check == MISSING_METADATA)
+            .map(|f| {
+                (
+                    f.evidence["missing"].as_str().unwrap().to_string(),
+                    f.evidence["pages_missing"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_finding_per_tag_with_counts_and_the_homepage_needs_site_tags_only() {
+        let mut home = page(0, PageKind::List, SITE);
+        home.footer = Some(FooterFacts {
+            site_id_code: Some("bm17000009".into()),
+            icp: Some("京ICP备05009132号".into()),
+            police: Some("京公网安备 1101号".into()),
+            sponsor: Some("某部".into()),
+            contact: true,
+            sitemap: true,
+            party_badge: true,
+        });
+        let mut list = SITE.to_vec();
+        list.extend([("ColumnName", "通知"), ("ColumnType", "通知公告")]);
+        let art = [SITE, &[("ArticleTitle", "标题"), ("PubDate", " ")]].concat();
+        let pages = vec![
+            home,
+            page(1, PageKind::List, &list),
+            page(2, PageKind::List, &list),
+            page(3, PageKind::Article, &art),
+            page(4, PageKind::Other, &SITE[..2]),
+        ];
+        let f = check_metadata(&expected(), &pages, "t");
+        assert_eq!(
+            missing(&f),
+            vec![
+                ("SiteIDCode".to_string(), 1),
+                ("ColumnDescription".to_string(), 2),
+                ("ColumnKeywords".to_string(), 2),
+                ("PubDate".to_string(), 1),
+                ("ContentSource".to_string(), 1),
+            ]
+        );
+        assert!(f.iter().all(|f| f.url == "http://s.gov.cn/"));
+        let ids: std::collections::HashSet<_> = f.iter().map(|f| &f.id).collect();
+        assert_eq!(ids.len(), f.len(), "the tag is part of the id");
+    }
+
+    #[test]
+    fn missing_footer_items_and_wrong_codes_are_findings() {
+        let mut home = page(0, PageKind::Other, SITE);
+        home.footer = Some(FooterFacts {
+            site_id_code: Some("bm17000010".into()),
+            icp: Some("京ICP备99999999号".into()),
+            sponsor: Some("某部".into()),
+            ..Default::default()
+        });
+        let wrong = [
+            &SITE[..2],
+            &[("SiteIDCode", "bm00000001")][..],
+            &[("ColumnName", "a"), ("ColumnDescription", "a")][..],
+            &[("ColumnKeywords", "a"), ("ColumnType", "a")][..],
+        ]
+        .concat();
+        let pages = vec![home, page(1, PageKind::List, &wrong)];
+        let f = check_metadata(&expected(), &pages, "t");
+        let footer: Vec<_> = f
+            .iter()
+            .filter(|f| f.evidence["kind"] == "footer_item")
+            .map(|f| f.evidence["missing"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            footer,
+            ["党政机关网站标识", "联系方式", "公安机关备案号", "网站地图"]
+        );
+        let mism: Vec<_> = f
+            .iter()
+            .filter(|f| f.check == METADATA_MISMATCH)
+            .map(|f| {
+                (
+                    f.evidence["field"].as_str().unwrap(),
+                    f.evidence["found"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            mism,
+            [
+                ("网站标识码", "bm17000010"),
+                ("SiteIDCode", "bm00000001"),
+                ("ICP备案编号", "京ICP备99999999号")
+            ]
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Site health in a run: availability, transport and page identity (issue 7), the part of
+//! [`crate::run`] that is not about links.
+//!
+//! - [`record_transport`] (I/O, once per run, after the crawl): inspects how the homepage is
+//!   served ([`crate::transport`]) and stores it, unless this run already has it (resume).
+//! - [`check`] (no I/O beyond reading the store): the week of probes before the check point
+//!   ([`crate::checks::availability`]), the transport facts, and the stored pages' metadata and
+//!   homepage footer ([`crate::checks::metadata`]) → findings.
+//! - [`write_report`]: `availability.csv` in the site's folder (UTF-8 BOM, Chinese header, one row).
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use url::Url;
+
+use crate::checks::availability::{self, Availability, AVAILABILITY_COLUMNS};
+use crate::checks::metadata::{self, Expected};
+use crate::checks::Finding;
+use crate::config::Site;
+use crate::crawl::fetch::Fetcher;
+use crate::report::{self, ReportError};
+use crate::store::{Store, StoreError};
+use crate::transport::{self, TransportFacts};
+
+/// What [`check`] found for one site.
+#[derive(Debug, Clone)]
+pub struct SiteHealth {
+    pub findings: Vec<Finding>,
+    pub availability: Availability,
+    pub transport: Option<TransportFacts>,
+}
+
+/// Inspects and stores the transport facts of `run`'s homepage, unless already stored.
+/// (`&mut`: the store is not shared across the await, so the future stays `Send`.)
+pub async fn record_transport(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    site: &Site,
+    run: i64,
+) -> Result<(), StoreError> {
+    if store.transport(run)?.is_some() {
+        return Ok(());
+    }
+    let final_url = store
+        .records(run, "AND u.id = 0")?
+        .pop()
+        .and_then(|h| h.result.final_url)
+        .and_then(|u| Url::parse(&u).ok());
+    let facts = transport::inspect(
+        &site.url,
+        final_url.as_ref(),
+        &site.settings,
+        &fetcher.polite,
+        &[],
+    )
+    .await;
+    store.save_transport(run, &facts)
+}
+
+/// Availability, transport and metadata findings of a stored run.
+pub fn check(store: &Store, site: &Site, run: i64) -> Result<SiteHealth, StoreError> {
+    let stored = store.run(run)?;
+    let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
+        .unwrap_or_else(|_| chrono::Local::now().date_naive());
+    let home = site.url.to_string();
+    let window = availability::window(as_of);
+    let probes = store.probes(&site.id, window.from_unix, window.to_unix)?;
+    let avail = availability::summarise(&site.id, &home, &probes, &window);
+    let mut findings = availability::check_availability(&avail);
+    let transport = store.transport(run)?;
+    if let Some(t) = &transport {
+        findings.extend(availability::check_transport(
+            &site.id,
+            t,
+            site.settings.check_ipv6,
+        ));
+    }
+    let expected = Expected {
+        site: site.id.clone(),
+        home,
+        site_id_code: site.site_id_code.clone(),
+        icp: site.icp.clone(),
+    };
+    findings.extend(metadata::check_metadata(
+        &expected,
+        &store.page_identities(run)?,
+        &crate::store::now(),
+    ));
+    Ok(SiteHealth {
+        findings,
+        availability: avail,
+        transport,
+    })
+}
+
+/// Writes `availability.csv` into the site's report folder `dir`.
+pub fn write_report(dir: &Path, h: &SiteHealth) -> Result<(), ReportError> {
+    let path = dir.join("availability.csv");
+    let header: Vec<&str> = AVAILABILITY_COLUMNS.iter().map(|c| c.0).collect();
+    let row = availability::availability_row(&h.availability, h.transport.as_ref());
+    let bytes = report::csv::render(&header, &[row]).map_err(|source| ReportError::Csv {
+        path: path.clone(),
+        source,
+    })?;
+    report::write_atomic(&path, &bytes)
+}

@@ -31,7 +31,7 @@ pub use availability::{PageIdentity, Probe};
 #[derive(Debug, thiserror::Error)]
 #[allow(clippy::large_enum_variant)]
 pub enum StoreError {
-    #[error("history database {path}: {source}")]
+    #[error("history database {path}: {source}{hint}", hint = io_hint(source))]
     Sqlite {
         path: PathBuf,
         #[source]
@@ -124,6 +124,25 @@ CREATE TABLE IF NOT EXISTS history (
     PRIMARY KEY (site, id)
 );
 ";
+
+/// What a person can do about an SQLite error, in words.
+pub fn io_hint(e: &rusqlite::Error) -> &'static str {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => {
+            " (the disk is full: free some space and run the same command again; finished work is kept)"
+        }
+        Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            " (a disk I/O error: is the disk full or failing? free space and run the same command again; finished work is kept)"
+        }
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            " (another program holds the database; wait for it and run again)"
+        }
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+            " (cannot write there: check the folder's permissions)"
+        }
+        _ => "",
+    }
+}
 
 /// The database file inside an output folder.
 pub fn db_path(out: &Path) -> PathBuf {
@@ -727,7 +746,7 @@ impl Writer {
             .spawn(move || {
                 if let Err(e) = writer_loop(conn, rx) {
                     tracing::error!("history database write failed: {e}");
-                    *flag.lock().expect("flag") = Some(e.to_string());
+                    *flag.lock().expect("flag") = Some(format!("{e}{}", io_hint(&e)));
                 }
             })
             .expect("spawn store writer");

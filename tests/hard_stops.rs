@@ -184,24 +184,9 @@ async fn kill_9_at_random_points_again_and_again_still_ends_in_the_same_findings
     let targets = write_targets(dir.path(), &sites, 15.0);
     let clean = dir.path().join("clean");
     crawl(&targets, &["unit-a", "unit-b"], &clean, as_of()).await;
-    let expected: Vec<_> = ["unit-a", "unit-b"]
+    let expected: Vec<Vec<String>> = ["unit-a", "unit-b"]
         .iter()
-        .map(|s| {
-            std::fs::read_to_string(clean.join(format!("2026-11/{s}/findings.jsonl"))).unwrap()
-        })
-        .map(|t| {
-            let mut ids: Vec<String> = t
-                .lines()
-                .map(|l| {
-                    serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect();
-            ids.sort();
-            ids
-        })
+        .map(|s| finding_ids(&clean.join(format!("2026-11/{s}/findings.jsonl"))))
         .collect();
 
     let out = dir.path().join("killed");
@@ -236,18 +221,7 @@ async fn kill_9_at_random_points_again_and_again_still_ends_in_the_same_findings
     let last = spawn().wait_with_output().await.unwrap();
     assert!(last.status.success());
     for (i, s) in ["unit-a", "unit-b"].iter().enumerate() {
-        let text =
-            std::fs::read_to_string(out.join(format!("2026-11/{s}/findings.jsonl"))).unwrap();
-        let mut ids: Vec<String> = text
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-        ids.sort();
+        let ids = finding_ids(&out.join(format!("2026-11/{s}/findings.jsonl")));
         assert_eq!(ids, expected[i], "{s}");
     }
 }

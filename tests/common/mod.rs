@@ -77,3 +77,13 @@ pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// The sorted finding ids of a findings.jsonl file.
+pub fn finding_ids(path: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = read_jsonl(path)
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}

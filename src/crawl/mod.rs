@@ -227,6 +227,14 @@ pub async fn crawl_site(
                 discovered.extend(new);
                 links.push((id, l.element.clone(), l.text.clone()));
             }
+            // Pagination that only a script writes (TRS `createPageHTML`, `var countPage`) is
+            // followed too, so a column's later pages are read early and not one by one; they
+            // are not links of this page, so a stale page count is never a link finding.
+            for u in &p.content.pagination {
+                if frontier.classify(&site, u, "a", depth) == Some(UrlKind::Page) {
+                    discovered.extend(frontier.add(u, depth, UrlKind::Page).1);
+                }
+            }
             progress.pages.fetch_add(1, Ordering::Relaxed);
             Box::new(PageRow {
                 title: p.facts.title,

@@ -81,11 +81,9 @@ pub fn check(store: &Store, site: &Site, run: i64) -> Result<SiteHealth, StoreEr
         site_id_code: site.site_id_code.clone(),
         icp: site.icp.clone(),
     };
-    findings.extend(metadata::check_metadata(
-        &expected,
-        &store.page_identities(run)?,
-        &crate::store::now(),
-    ));
+    let mut meta = metadata::MetadataCheck::default();
+    store.for_each_page_identity(run, |p| meta.add(p))?;
+    findings.extend(meta.finish(&expected, &crate::store::now()));
     Ok(SiteHealth {
         findings,
         availability: avail,

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::{finding_id, Finding, Severity};
-use crate::extract::identity::{normalise_icp, PageKind};
+use crate::extract::identity::{normalise_icp, FooterFacts, PageKind};
 use crate::store::PageIdentity;
 
 pub const MISSING_METADATA: &str = "missing_metadata";
@@ -71,13 +71,103 @@ pub fn required(kind: PageKind, homepage: bool) -> Vec<&'static str> {
 #[derive(Default)]
 struct Tally {
     checked: usize,
-    missing: Vec<String>,
+    missing: usize,
+    /// The first [`EXAMPLES`] pages that lack the tag.
+    examples: Vec<String>,
     kinds: std::collections::BTreeSet<&'static str>,
 }
 
-/// `missing_metadata` and `metadata_mismatch` for one site. `pages` in URL id order; the page
-/// with id 0 is the homepage.
-pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -> Vec<Finding> {
+/// Counts and the first [`EXAMPLES`] URLs of one value.
+#[derive(Default)]
+struct Seen {
+    count: usize,
+    examples: Vec<String>,
+}
+
+impl Seen {
+    fn add(&mut self, url: &str) {
+        self.count += 1;
+        if self.examples.len() < EXAMPLES {
+            self.examples.push(url.to_string());
+        }
+    }
+}
+
+/// `missing_metadata` and `metadata_mismatch` for one site. `pages` in URL id order (the page
+/// with id 0 is the homepage).
+pub fn check_metadata(
+    e: &Expected,
+    pages: impl IntoIterator<Item = PageIdentity>,
+    observed_at: &str,
+) -> Vec<Finding> {
+    let mut m = MetadataCheck::default();
+    pages.into_iter().for_each(|p| m.add(p));
+    m.finish(e, observed_at)
+}
+
+/// [`check_metadata`] fed one page at a time: a site of 100,000 pages is never held in memory,
+/// only counts per tag and a few example URLs.
+#[derive(Default)]
+pub struct MetadataCheck {
+    /// Tags, tallied per tag in the rules' order.
+    tally: BTreeMap<&'static str, Tally>,
+    /// The homepage footer.
+    footer: Option<FooterFacts>,
+    /// Every SiteIDCode seen, with the pages that carry it.
+    codes: BTreeMap<String, Seen>,
+}
+
+impl MetadataCheck {
+    /// Takes one page (pages in URL id order; id 0 is the homepage).
+    pub fn add(&mut self, p: PageIdentity) {
+        let homepage = p.id == 0;
+        for tag in required(p.kind, homepage) {
+            let t = self.tally.entry(tag).or_default();
+            t.checked += 1;
+            let present = p
+                .meta
+                .get(&tag.to_ascii_lowercase())
+                .is_some_and(|v| !v.trim().is_empty());
+            if !present {
+                t.missing += 1;
+                if t.examples.len() < EXAMPLES {
+                    t.examples.push(p.url.clone());
+                }
+                t.kinds.insert(if homepage {
+                    "homepage"
+                } else {
+                    p.kind.as_str()
+                });
+            }
+        }
+        if homepage {
+            self.footer = p.footer.clone();
+        }
+        if let Some(v) = p.meta.get("siteidcode").map(|v| v.trim()) {
+            if !v.is_empty() {
+                self.codes.entry(v.to_string()).or_default().add(&p.url);
+            }
+        }
+    }
+
+    /// The findings, once every page was added.
+    pub fn finish(self, e: &Expected, observed_at: &str) -> Vec<Finding> {
+        let MetadataCheck {
+            tally,
+            footer,
+            codes,
+        } = self;
+        finish(e, observed_at, tally, footer, codes)
+    }
+}
+
+fn finish(
+    e: &Expected,
+    observed_at: &str,
+    tally: BTreeMap<&'static str, Tally>,
+    footer: Option<FooterFacts>,
+    codes: BTreeMap<String, Seen>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let finding = |check: &'static str, part: String, mut evidence: serde_json::Value| Finding {
         id: finding_id(check, &e.site, &e.home, &format!("{} [{part}]", e.home)),
@@ -94,30 +184,9 @@ pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -
         },
     };
 
-    // Tags, tallied per tag in the rules' order.
-    let mut tally: BTreeMap<&'static str, Tally> = BTreeMap::new();
-    for p in pages {
-        let homepage = p.id == 0;
-        for tag in required(p.kind, homepage) {
-            let t = tally.entry(tag).or_default();
-            t.checked += 1;
-            let present = p
-                .meta
-                .get(&tag.to_ascii_lowercase())
-                .is_some_and(|v| !v.trim().is_empty());
-            if !present {
-                t.missing.push(p.url.clone());
-                t.kinds.insert(if homepage {
-                    "homepage"
-                } else {
-                    p.kind.as_str()
-                });
-            }
-        }
-    }
     for tag in SITE_TAGS.iter().chain(COLUMN_TAGS).chain(ARTICLE_TAGS) {
         let Some(t) = tally.get(tag) else { continue };
-        if t.missing.is_empty() {
+        if t.missing == 0 {
             continue;
         }
         out.push(finding(
@@ -127,18 +196,14 @@ pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -
                 "kind": "meta_tag",
                 "missing": tag,
                 "page_kinds": t.kinds,
-                "pages_missing": t.missing.len(),
+                "pages_missing": t.missing,
                 "pages_checked": t.checked,
-                "examples": t.missing.iter().take(EXAMPLES).collect::<Vec<_>>(),
+                "examples": t.examples,
             }),
         ));
     }
 
     // Footer items of the homepage.
-    let footer = pages
-        .iter()
-        .find(|p| p.id == 0)
-        .and_then(|p| p.footer.clone());
     if let Some(f) = &footer {
         for item in f.missing() {
             out.push(finding(
@@ -180,15 +245,7 @@ pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -
         .map(|c| (c, "targets.toml"))
         .or_else(|| footer_code.clone().map(|c| (c, "homepage footer")));
     if let Some((code, from)) = expected {
-        let mut wrong: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for p in pages {
-            if let Some(v) = p.meta.get("siteidcode").map(|v| v.trim()) {
-                if !v.is_empty() && !v.eq_ignore_ascii_case(&code) {
-                    wrong.entry(v.to_string()).or_default().push(p.url.clone());
-                }
-            }
-        }
-        for (found, urls) in wrong {
+        for (found, seen) in codes.iter().filter(|(v, _)| !v.eq_ignore_ascii_case(&code)) {
             out.push(finding(
                 METADATA_MISMATCH,
                 format!("meta:SiteIDCode:{found}"),
@@ -198,8 +255,8 @@ pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -
                     "expected": code,
                     "expected_from": from,
                     "found": found,
-                    "pages": urls.len(),
-                    "examples": urls.iter().take(EXAMPLES).collect::<Vec<_>>(),
+                    "pages": seen.count,
+                    "examples": seen.examples,
                 }),
             ));
         }
@@ -227,7 +284,6 @@ pub fn check_metadata(e: &Expected, pages: &[PageIdentity], observed_at: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::identity::FooterFacts;
 
     fn page(id: u32, kind: PageKind, tags: &[(&str, &str)]) -> PageIdentity {
         PageIdentity {
@@ -291,7 +347,7 @@ mod tests {
             page(3, PageKind::Article, &art),
             page(4, PageKind::Other, &SITE[..2]),
         ];
-        let f = check_metadata(&expected(), &pages, "t");
+        let f = check_metadata(&expected(), pages.clone(), "t");
         assert_eq!(
             missing(&f),
             vec![
@@ -324,7 +380,7 @@ mod tests {
         ]
         .concat();
         let pages = vec![home, page(1, PageKind::List, &wrong)];
-        let f = check_metadata(&expected(), &pages, "t");
+        let f = check_metadata(&expected(), pages.clone(), "t");
         let footer: Vec<_> = f
             .iter()
             .filter(|f| f.evidence["kind"] == "footer_item")

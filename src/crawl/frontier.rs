@@ -54,7 +54,7 @@ pub const MAX_URL_LEN: usize = 2048;
 /// A path that repeats one segment this often is a `../` or relative-link loop.
 pub const MAX_SEGMENT_REPEATS: usize = 3;
 /// Most URLs of one pattern followed on a site (calendars, session ids, endless queries).
-pub const MAX_PER_PATTERN: usize = 5000;
+pub const MAX_PER_PATTERN: usize = 50_000;
 
 /// The shape of a URL: path with digit runs folded to `0`, then the sorted query keys.
 /// `/cal?d=2026-01-05` and `/cal?d=2031-07-12` share one; two different columns do not.
@@ -202,7 +202,7 @@ impl Frontier {
         if *n > MAX_PER_PATTERN {
             *self
                 .cuts
-                .entry("more than 5000 URLs of one pattern")
+                .entry("more than 50,000 URLs of one pattern")
                 .or_default() += 1;
             return None;
         }
@@ -309,7 +309,7 @@ mod tests {
         .remove(0);
         let (mut f, _) = Frontier::new(&site.url);
         let mut followed = 0;
-        for day in 0..(MAX_PER_PATTERN + 100) {
+        for day in 0..(MAX_PER_PATTERN + 100) as i64 {
             let url = Url::parse(&format!("http://s.gov.cn/calendar?day={day}")).unwrap();
             if f.classify(&site, &url, "a", 1).is_some() {
                 f.add(&url, 1, UrlKind::Page);

@@ -220,6 +220,11 @@ pub async fn crawl_site(
             let depth = job.item.depth + 1;
             let mut links = Vec::with_capacity(p.facts.links.len());
             for l in &p.facts.links {
+                let depth = if p.content.pagination.contains(&l.url) {
+                    job.item.depth
+                } else {
+                    depth
+                };
                 let Some(kind) = frontier.classify(&site, &l.url, &l.element, depth) else {
                     continue;
                 };
@@ -230,9 +235,11 @@ pub async fn crawl_site(
             // Pagination that only a script writes (TRS `createPageHTML`, `var countPage`) is
             // followed too, so a column's later pages are read early and not one by one; they
             // are not links of this page, so a stale page count is never a link finding.
+            // A column's later pages sit at the depth of its first page: a list of 300 pages
+            // linked only by 下一页 must not run out of depth budget.
             for u in &p.content.pagination {
-                if frontier.classify(&site, u, "a", depth) == Some(UrlKind::Page) {
-                    discovered.extend(frontier.add(u, depth, UrlKind::Page).1);
+                if frontier.classify(&site, u, "a", job.item.depth) == Some(UrlKind::Page) {
+                    discovered.extend(frontier.add(u, job.item.depth, UrlKind::Page).1);
                 }
             }
             progress.pages.fetch_add(1, Ordering::Relaxed);

@@ -152,7 +152,11 @@ impl Store {
     /// Every page of a run that opened as a real page (no error status, no soft 404), with its
     /// meta tags, kind and (homepage) footer, in URL id order. A page reached under several URLs
     /// (redirects) is listed once, under its final URL.
-    pub fn page_identities(&self, run: i64) -> Result<Vec<PageIdentity>, StoreError> {
+    pub fn for_each_page_identity(
+        &self,
+        run: i64,
+        mut f: impl FnMut(PageIdentity),
+    ) -> Result<(), StoreError> {
         let mut st = self
             .conn
             .prepare(
@@ -166,26 +170,30 @@ impl Store {
                  ORDER BY u.id",
             )
             .map_err(self.err())?;
-        let rows = st
-            .query_map([run], |r| {
-                Ok(PageIdentity {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    meta: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                    kind: PageKind::parse(&r.get::<_, Option<String>>(3)?.unwrap_or_default()),
-                    footer: r
-                        .get::<_, Option<String>>(4)?
-                        .and_then(|j| serde_json::from_str(&j).ok()),
-                })
-            })
-            .map_err(self.err())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(self.err())?;
+        let mut rows = st.query([run]).map_err(self.err())?;
         let mut seen = std::collections::HashSet::new();
-        Ok(rows
-            .into_iter()
-            .filter(|p| seen.insert(p.url.clone()))
-            .collect())
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let url: String = r.get(1).map_err(self.err())?;
+            if !seen.insert(url.clone()) {
+                continue;
+            }
+            f(PageIdentity {
+                id: r.get(0).map_err(self.err())?,
+                url,
+                meta: serde_json::from_str(&r.get::<_, String>(2).map_err(self.err())?)
+                    .unwrap_or_default(),
+                kind: PageKind::parse(
+                    &r.get::<_, Option<String>>(3)
+                        .map_err(self.err())?
+                        .unwrap_or_default(),
+                ),
+                footer: r
+                    .get::<_, Option<String>>(4)
+                    .map_err(self.err())?
+                    .and_then(|j| serde_json::from_str(&j).ok()),
+            });
+        }
+        Ok(())
     }
 }
 

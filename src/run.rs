@@ -490,11 +490,15 @@ pub fn gather_columns(
         }
     })?;
     let list_ids: HashSet<u32> = list_pages.iter().map(|p| p.id).collect();
-    let mut link_texts: HashMap<u32, Vec<String>> = HashMap::new();
+    let mut link_texts: columns::LinkTexts = HashMap::new();
     store.for_each_page_links(run, |_, _, links| {
         for (target, element, text) in links {
             if element == "a" && list_ids.contains(&target) {
-                link_texts.entry(target).or_default().push(text);
+                *link_texts
+                    .entry(target)
+                    .or_default()
+                    .entry(text)
+                    .or_default() += 1;
             }
         }
     })?;

@@ -767,9 +767,13 @@ fn is_home_crumb(s: &str) -> bool {
     matches!(s, "首页" | "网站首页" | "主页" | "首 页" | "Home" | "home")
 }
 
+/// The texts of the links that lead to each page id, with how often each text is used (a
+/// navigation link repeated on 100,000 pages is one entry, not 100,000).
+pub type LinkTexts = HashMap<u32, HashMap<String, usize>>;
+
 /// The column's name: `ColumnName`, the breadcrumb's last part, the most common link text
 /// leading to the list, the page title.
-fn column_name(p: &StoredPage, link_texts: Option<&Vec<String>>) -> String {
+fn column_name(p: &StoredPage, link_texts: Option<&HashMap<String, usize>>) -> String {
     if let Some(n) = &p.content.column.name {
         return n.clone();
     }
@@ -780,10 +784,10 @@ fn column_name(p: &StoredPage, link_texts: Option<&Vec<String>>) -> String {
     }
     if let Some(texts) = link_texts {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        for t in texts {
+        for (t, n) in texts {
             let t = t.trim();
             if !t.is_empty() && !NOT_NAMES.contains(&t) && t.chars().count() <= 20 {
-                *counts.entry(t).or_default() += 1;
+                *counts.entry(t).or_default() += n;
             }
         }
         if let Some((t, _)) = counts.into_iter().max_by_key(|(t, n)| (*n, *t)) {
@@ -854,7 +858,7 @@ pub fn discover_columns(
     config: &[ColumnConfig],
     list_pages: &[StoredPage],
     article_dates: &HashMap<String, NaiveDate>,
-    link_texts: &HashMap<u32, Vec<String>>,
+    link_texts: &LinkTexts,
     homepages: &[String],
 ) -> Vec<Column> {
     let n = list_pages.len();
@@ -1307,12 +1311,16 @@ mod tests {
                 &[("http://s/x.html", Some("2026-11-01"))],
             ),
         ];
-        let mut texts = HashMap::new();
-        texts.insert(
-            2,
-            vec!["通知公告".to_string(), "更多".into(), "通知公告".into()],
-        );
-        texts.insert(4, vec!["中心新闻".to_string()]);
+        let count = |ts: &[&str]| {
+            let mut m: HashMap<String, usize> = HashMap::new();
+            for t in ts {
+                *m.entry(t.to_string()).or_default() += 1;
+            }
+            m
+        };
+        let mut texts: LinkTexts = HashMap::new();
+        texts.insert(2, count(&["通知公告", "更多", "通知公告", "更多"][..3]));
+        texts.insert(4, count(&["中心新闻"]));
         let mut dates = HashMap::new();
         dates.insert("http://s/tzgg/a0.html".to_string(), d("2026-11-20"));
         let cols = discover_columns(&[], &pages, &dates, &texts, &["http://s/".into()]);

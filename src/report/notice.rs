@@ -238,9 +238,9 @@ impl<'a> Notice<'a> {
             }
             out.push_str("</ol>");
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p style=\"text-align:right\">办公厅（网信办）<br>{}</p></body></html>\n",
+            "<p style=\"text-align:right\">办公厅（网信办）<br>{}</p></body></html>",
             self.issued
         );
         out

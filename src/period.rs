@@ -481,7 +481,8 @@ fn finish(
     )?;
     let mut notices = Vec::new();
     for s in &rep.sites {
-        if s.current.is_empty() && s.fixed.is_empty() {
+        let relevant = |f: &Finding| report::notice::for_the_unit(f);
+        if !s.current.iter().any(|c| relevant(&c.0)) && !s.fixed.iter().any(relevant) {
             continue;
         }
         let n = report::notice::Notice::new(&rep, s);

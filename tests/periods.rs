@@ -34,9 +34,14 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// The notice lists exactly the site's findings: one numbered line per finding, with its URL
-/// and id.
+/// The notice lists exactly the site's findings (all but `too_few_probes`, which is about the
+/// inspector): one numbered line per finding, with its URL and id.
 fn assert_notice_lists(md: &str, site: &period::SiteReport) {
+    let listed: Vec<_> = site
+        .current
+        .iter()
+        .filter(|c| c.0.check != "too_few_probes")
+        .collect();
     let numbered = md
         .lines()
         .take_while(|l| !l.starts_with("## 整改期限"))
@@ -45,8 +50,9 @@ fn assert_notice_lists(md: &str, site: &period::SiteReport) {
                 .is_some_and(|(n, _)| n.parse::<usize>().is_ok())
         })
         .count();
-    assert_eq!(numbered, site.current.len(), "{md}");
-    for (f, _, _) in &site.current {
+    assert_eq!(numbered, listed.len(), "{md}");
+    assert!(!md.contains("too_few_probes") && !md.contains("可用性探测次数不足"));
+    for (f, _, _) in listed {
         assert!(md.contains(&format!("<{}>", f.url)), "{} missing", f.url);
         assert!(md.contains(&f.id), "{} missing", f.id);
     }
@@ -231,4 +237,42 @@ async fn quarterly_spot_check_is_reproducible_ranked_and_noticed() {
         let html = read(&out.join(format!("2026-Q4/notices/{}.html", s.summary.site)));
         assert!(html.contains("整改期限"));
     }
+}
+
+#[test]
+fn wrong_periods_and_unknown_units_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.toml");
+    std::fs::write(
+        &targets,
+        "[[site]]\nid = \"p\"\nname = \"P\"\nurl = \"http://127.0.0.1:9/\"\nrole = \"portal\"\n\n[[site]]\nid = \"u\"\nname = \"U\"\nurl = \"http://127.0.0.1:9/\"\nrole = \"unit\"\n\n[scoring]\npass_mark = 70.0\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_govpatrol"))
+            .args(args)
+            .arg("--targets")
+            .arg(&targets)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (code, err) = run(&["monthly", "--month", "2026-Q4"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("YYYY-MM"), "{err}");
+    let (code, err) = run(&["quarterly", "--quarter", "2026-Q4", "--include", "nosuch"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("nosuch") && err.contains("units: u"), "{err}");
+    let (code, err) = run(&["report", "--period", "2026-11"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no history"), "{err}");
+    std::fs::write(&targets, "[[site]]\nid = \"p\"\nname = \"P\"\nurl = \"http://127.0.0.1:9/\"\nrole = \"portal\"\n[scoring]\npass_mrk = 1\n").unwrap();
+    let (code, err) = run(&["monthly"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("pass_mrk"), "{err}");
 }

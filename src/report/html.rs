@@ -132,7 +132,7 @@ const CSS: &str = "
 body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:1.5em;color:#222;font-size:14px}
 h1{font-size:22px;margin-bottom:.2em}h2{font-size:18px;border-bottom:2px solid #345;padding-bottom:.2em;margin-top:1.6em}
 h3{font-size:16px;margin-top:1.2em}h4{font-size:14px;margin:.8em 0 .3em}
-table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#e8edf3}td.num{text-align:right}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
 .new{color:#c62828}.open{color:#b26a00}.fixed{color:#1a7f37}.meta{color:#555}
 td.url{word-break:break-all;max-width:28em}

@@ -20,6 +20,12 @@ use super::html::{check_label, escape, evidence_text, link};
 use crate::checks::Finding;
 use crate::period::{add_working_days, PeriodReport, SiteReport, Status};
 
+/// Whether a finding goes into the unit's notice: everything except `too_few_probes`, which is
+/// about the inspector's own probing, not about the site.
+pub fn for_the_unit(f: &Finding) -> bool {
+    f.check != "too_few_probes"
+}
+
 /// What a webmaster should do about a problem of this check.
 pub fn advice(check: &str) -> &'static str {
     match check {
@@ -67,7 +73,7 @@ impl<'a> Notice<'a> {
 
     fn groups(&self) -> BTreeMap<&'static str, Vec<&'a (Finding, Status, i64)>> {
         let mut g: BTreeMap<&'static str, Vec<_>> = BTreeMap::new();
-        for c in &self.site.current {
+        for c in self.site.current.iter().filter(|c| for_the_unit(&c.0)) {
             g.entry(c.0.check).or_default().push(c);
         }
         g
@@ -114,13 +120,19 @@ impl<'a> Notice<'a> {
             );
             t.push('。');
         }
+        let listed: Vec<Status> = s
+            .current
+            .iter()
+            .filter(|c| for_the_unit(&c.0))
+            .map(|c| c.1)
+            .collect();
+        let fixed = s.fixed.iter().filter(|f| for_the_unit(f)).count();
         let _ = write!(
             t,
-            "共发现问题 {} 处，其中新发现 {} 处、上期未整改 {} 处；上期问题已整改 {} 处。",
-            s.current.len(),
-            s.count(Status::New),
-            s.count(Status::Open),
-            s.count(Status::Fixed)
+            "共发现问题 {} 处，其中新发现 {} 处、上期未整改 {} 处；上期问题已整改 {fixed} 处。",
+            listed.len(),
+            listed.iter().filter(|x| **x == Status::New).count(),
+            listed.iter().filter(|x| **x == Status::Open).count(),
         );
         t
     }
@@ -167,10 +179,11 @@ impl<'a> Notice<'a> {
             Self::REPORT_BACK
         );
         out.push_str("## 上次通知以来已整改的问题\n\n");
-        if s.fixed.is_empty() {
+        let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
+        if fixed.is_empty() {
             out.push_str("无。\n");
         } else {
-            for (i, f) in s.fixed.iter().enumerate() {
+            for (i, f) in fixed.iter().enumerate() {
                 let _ = writeln!(
                     out,
                     "{}. {}：<{}>（问题编号 {}）",
@@ -223,11 +236,12 @@ impl<'a> Notice<'a> {
             escape(&self.deadline_text()),
             Self::REPORT_BACK
         );
-        if s.fixed.is_empty() {
+        let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
+        if fixed.is_empty() {
             out.push_str("<p>无。</p>");
         } else {
             out.push_str("<ol>");
-            for f in &s.fixed {
+            for f in fixed {
                 let _ = write!(
                     out,
                     "<li>{}：{}（问题编号 {}）</li>",

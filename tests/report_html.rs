@@ -110,6 +110,7 @@ fn web_text_is_escaped_and_only_http_urls_are_links() {
     let n = govpatrol::report::notice::Notice::new(&r, &r.sites[0]);
     assert!(!n.html().to_lowercase().contains("<script"));
     assert!(n.markdown().contains("请于 2026-12-16 前完成整改"));
+    assert!(n.markdown().contains("\\<script\\>"), "{}", n.markdown());
 }
 
 fn chromium() -> Option<PathBuf> {

@@ -118,6 +118,38 @@ pub fn evidence_text(f: &Finding) -> String {
             Some(d) => format!("首页最新信息是 {d} 天前发布的（要求 14 天内有更新）"),
             None => "首页没有带日期的信息".to_string(),
         },
+        "missing_metadata" => {
+            let examples: Vec<&str> = e["examples"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).take(3).collect())
+                .unwrap_or_default();
+            format!(
+                "缺少「{}」：检查 {} 个页面，{} 个缺少；例如 {}",
+                s("missing"),
+                s("pages_checked"),
+                s("pages_missing"),
+                examples.join("、")
+            )
+        }
+        "metadata_mismatch" => format!(
+            "{}「{}」与登记的「{}」不一致（{}）",
+            s("field"),
+            s("found"),
+            s("expected"),
+            s("where")
+        ),
+        "suspect_date" => format!(
+            "页面显示日期 {}，元数据日期 {}，网址中的日期 {}",
+            s("printed_date"),
+            s("meta_date"),
+            s("url_date")
+        ),
+        "site_unreachable" => format!(
+            "探测 {} 次，失败 {} 次（失败率 {}）",
+            s("probes"),
+            s("failures"),
+            s("rate")
+        ),
         _ => {
             let mut t = e.to_string();
             if t.chars().count() > 300 {

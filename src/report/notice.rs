@@ -140,7 +140,21 @@ impl<'a> Notice<'a> {
     /// The notice in Markdown.
     pub fn markdown(&self) -> String {
         let s = self.site;
-        let md = |t: &str| t.replace('\\', "\\\\").replace(['\n', '\r'], " ");
+        // Web text must not turn into Markdown links, emphasis or HTML.
+        let md = |t: &str| {
+            let mut o = String::with_capacity(t.len());
+            for c in t.chars() {
+                match c {
+                    '\n' | '\r' => o.push(' '),
+                    '\\' | '[' | ']' | '<' | '>' | '*' | '_' | '`' | '#' | '|' => {
+                        o.push('\\');
+                        o.push(c);
+                    }
+                    c => o.push(c),
+                }
+            }
+            o
+        };
         let mut out = format!(
             "# 网站问题整改通知\n\n{}：\n\n{}\n\n",
             md(&s.owner),

@@ -273,6 +273,8 @@ pub struct Targets {
     pub path: PathBuf,
     pub defaults: Settings,
     pub sites: Vec<Site>,
+    /// `[scoring]`: deduction values, caps, pass mark, rectification deadline.
+    pub scoring: crate::score::ScoringConfig,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +284,8 @@ struct RawTargets {
     defaults: Option<Spanned<CrawlSettings>>,
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
+    #[serde(default)]
+    scoring: Option<crate::score::ScoringConfig>,
 }
 
 #[derive(Deserialize)]
@@ -502,6 +506,7 @@ impl Targets {
             path: path.to_path_buf(),
             defaults,
             sites,
+            scoring: raw.scoring.unwrap_or_default(),
         })
     }
 

@@ -13,7 +13,9 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use chrono::Datelike;
 use govpatrol::config::{ConfigError, CrawlSettings, Settings, Targets};
+use govpatrol::period::{self, Kind, Period, PeriodError, PeriodOutcome, SampleRequest, Status};
 use govpatrol::run::{self, RunOptions, RunSummary};
 
 #[derive(Parser)]
@@ -101,6 +103,72 @@ enum Command {
         /// One JSON array instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// The monthly self-inspection: crawl every `role = "portal"` site, score it and write
+    /// <out>/<YYYY-MM>/ with report.html and the owner's rectification notice.
+    Monthly {
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// The month (YYYY-MM); defaults to the check point's month.
+        #[arg(long)]
+        month: Option<String>,
+        /// The check point (YYYY-MM-DD); defaults to today (or the month's last day).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// Start over instead of continuing an interrupted run.
+        #[arg(long)]
+        fresh: bool,
+        #[command(flatten)]
+        settings: CrawlSettings,
+    },
+    /// The quarterly spot check: draw units (`role = "unit"`) at random, reproducibly, crawl
+    /// and rank them, and write <out>/<YYYY>-Q<q>/ with report.html and notices/.
+    Quarterly {
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// The quarter (YYYY-Qn); defaults to the check point's quarter.
+        #[arg(long)]
+        quarter: Option<String>,
+        /// The check point (YYYY-MM-DD); defaults to today (or the quarter's last day).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<NaiveDate>,
+        /// How many units to check (units with problems left open last quarter and --include
+        /// count towards it).
+        #[arg(long, value_name = "N", conflicts_with = "all")]
+        sample: Option<usize>,
+        /// Check every unit.
+        #[arg(long)]
+        all: bool,
+        /// Seed of the random draw (written into the report); defaults to the quarter, e.g.
+        /// 20264 for 2026-Q4, so a rerun draws the same units.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Always check this unit (repeatable).
+        #[arg(long = "include", value_name = "ID")]
+        include: Vec<String>,
+        /// Never check this unit (repeatable).
+        #[arg(long = "exclude", value_name = "ID")]
+        exclude: Vec<String>,
+        /// Start over instead of continuing an interrupted run.
+        #[arg(long)]
+        fresh: bool,
+        #[command(flatten)]
+        settings: CrawlSettings,
+    },
+    /// Rebuild a period's reports (CSV files, report.html, notices) from the store, without
+    /// crawling.
+    Report {
+        /// YYYY-MM or YYYY-Qn.
+        #[arg(long)]
+        period: String,
+        #[arg(long, default_value = "targets.toml")]
+        targets: PathBuf,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
     },
     /// Start the built-in sample ministry site on 127.0.0.1, crawl it and write reports.
     Demo {
@@ -263,6 +331,82 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Monthly {
+            targets,
+            out,
+            month,
+            as_of,
+            fresh,
+            settings,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            let month = match &month {
+                Some(m) => parse_period(m, Kind::Month)?,
+                None => Period::month_of(as_of.unwrap_or(today)),
+            };
+            let as_of = as_of.unwrap_or_else(|| month.default_as_of(today));
+            let mut t = Targets::load(&targets)?;
+            t.apply_cli(&settings)?;
+            let stop = run::stop_on_signals();
+            let done = period::monthly(&t, &opts(out, Some(as_of), fresh), &month, stop)
+                .await
+                .map_err(period_err)?;
+            Ok(finish_period(&done, cli.quiet))
+        }
+        Command::Quarterly {
+            targets,
+            out,
+            quarter,
+            as_of,
+            sample,
+            all,
+            seed,
+            include,
+            exclude,
+            fresh,
+            settings,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            let quarter = match &quarter {
+                Some(q) => parse_period(q, Kind::Quarter)?,
+                None => Period::quarter_of(as_of.unwrap_or(today)),
+            };
+            let as_of = as_of.unwrap_or_else(|| quarter.default_as_of(today));
+            let mut t = Targets::load(&targets)?;
+            t.apply_cli(&settings)?;
+            let seed = seed.unwrap_or_else(|| {
+                quarter
+                    .first_day
+                    .format("%Y")
+                    .to_string()
+                    .parse::<u64>()
+                    .unwrap_or(0)
+                    * 10
+                    + u64::from(quarter.first_day.month0() / 3 + 1)
+            });
+            let req = SampleRequest {
+                size: if all { None } else { sample },
+                seed,
+                include,
+                exclude,
+                carry_over: Vec::new(),
+            };
+            let stop = run::stop_on_signals();
+            let done = period::quarterly(&t, &opts(out, Some(as_of), fresh), &quarter, req, stop)
+                .await
+                .map_err(period_err)?;
+            Ok(finish_period(&done, cli.quiet))
+        }
+        Command::Report {
+            period: p,
+            targets,
+            out,
+        } => {
+            let p = Period::parse(&p).map_err(|e| ConfigError::Cli(e.to_string()))?;
+            let t = Targets::load(&targets)?;
+            let done = period::rebuild(&t, &out, &p).map_err(period_err)?;
+            Ok(finish_period(&done, cli.quiet))
+        }
         Command::Demo { out, as_of } => {
             let stop = run::stop_on_signals();
             let o = opts(out.clone(), as_of, true);
@@ -279,6 +423,62 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
     }
+}
+
+fn parse_period(s: &str, kind: Kind) -> Result<Period, ConfigError> {
+    match Period::parse(s) {
+        Ok(p) if p.kind == kind => Ok(p),
+        Ok(_) | Err(_) => Err(ConfigError::Cli(format!(
+            "`{s}`: expected {}",
+            if kind == Kind::Month {
+                "a month, YYYY-MM"
+            } else {
+                "a quarter, YYYY-Qn"
+            }
+        ))),
+    }
+}
+
+/// Bad periods and selections are usage errors (exit 2); the rest are runtime failures.
+fn period_err(e: PeriodError) -> anyhow::Error {
+    match e {
+        PeriodError::Bad(_) | PeriodError::Selection(_) => ConfigError::Cli(e.to_string()).into(),
+        e => e.into(),
+    }
+}
+
+/// Prints each site's verdict and where the report is; picks the exit code.
+fn finish_period(done: &PeriodOutcome, quiet: bool) -> ExitCode {
+    if done.interrupted {
+        eprintln!("stopped before the end; run the same command again to continue");
+        return ExitCode::from(130);
+    }
+    if !quiet {
+        if let Some(r) = &done.report {
+            for s in &r.sites {
+                let sc = &s.summary.score;
+                println!(
+                    "{:<12} {:>5.1}  {}  {} findings ({} new, {} fixed since {})",
+                    s.summary.site,
+                    sc.score,
+                    sc.verdict_zh(),
+                    s.current.len(),
+                    s.count(Status::New),
+                    s.count(Status::Fixed),
+                    s.previous_period.as_deref().unwrap_or("—")
+                );
+            }
+        }
+        println!("report: {}", done.dir.join("report.html").display());
+        for n in done
+            .notices
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        {
+            println!("notice: {}", n.display());
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Prints the per-site summary and picks the exit code.

@@ -29,6 +29,7 @@ use crate::checks::{self, links::LinkRef, Finding};
 use crate::config::{Site, Targets};
 use crate::crawl::{self, fetch::Fetcher, frontier::Frontier, CrawlEnd, Progress};
 use crate::report::{self, ReportError};
+use crate::score::{ScoringConfig, SiteScore};
 use crate::store::{self, Store, StoreError, Write, Writer};
 
 /// Errors of a run.
@@ -83,6 +84,8 @@ pub struct SiteSummary {
     pub homepage: Option<HomepageStatus>,
     /// The three veto counts of 栏目不更新.
     pub veto: VetoCounts,
+    /// Veto items, deductions, score and verdict ([`crate::score`]).
+    pub score: SiteScore,
 }
 
 /// The result of a run.
@@ -94,7 +97,7 @@ pub struct RunSummary {
     pub interrupted: bool,
 }
 
-/// The monthly period (`YYYY-MM`) of a check point.
+/// The monthly period (`YYYY-MM`) of a check point: the folder `govpatrol crawl` writes to.
 pub fn period_of(as_of: NaiveDate) -> String {
     as_of.format("%Y-%m").to_string()
 }
@@ -144,15 +147,27 @@ pub fn stop_on_signals() -> watch::Receiver<bool> {
     rx
 }
 
-/// Crawls, checks and reports every site of `targets`.
+/// Crawls, checks and reports every site of `targets` into the check point's month
+/// (`<out>/<YYYY-MM>/`).
 pub async fn crawl(
     targets: &Targets,
     opts: &RunOptions,
     stop: watch::Receiver<bool>,
 ) -> Result<RunSummary, RunError> {
+    crawl_period(targets, opts, &period_of(opts.as_of), stop).await
+}
+
+/// Like [`crawl`], into the given period's folder (`YYYY-MM` for the monthly self-inspection,
+/// `YYYY-Qn` for the quarterly spot check; see [`crate::period`]).
+pub async fn crawl_period(
+    targets: &Targets,
+    opts: &RunOptions,
+    period: &str,
+    stop: watch::Receiver<bool>,
+) -> Result<RunSummary, RunError> {
     let _lock = lock_out(&opts.out)?;
     let db = store::db_path(&opts.out);
-    let period = period_of(opts.as_of);
+    let period = period.to_string();
     Store::open(&db)?; // creates the schema before concurrent use
     let writer = Arc::new(Writer::start(&db)?);
     let max_conn = targets
@@ -179,6 +194,7 @@ pub async fn crawl(
     let mut tasks = tokio::task::JoinSet::new();
     for (i, site) in targets.sites.iter().enumerate() {
         let site = Arc::new(site.clone());
+        let scoring = targets.scoring.clone();
         let (fetcher, writer, stop) = (fetcher.clone(), writer.clone(), stop.clone());
         let (db, period, opts) = (db.clone(), period.clone(), opts.clone());
         let bar = bars.as_ref().map(|m| {
@@ -199,6 +215,7 @@ pub async fn crawl(
                 &db,
                 &period,
                 &opts,
+                &scoring,
                 fetcher,
                 &writer,
                 stop,
@@ -242,6 +259,7 @@ async fn inspect_site(
     db: &Path,
     period: &str,
     opts: &RunOptions,
+    scoring: &ScoringConfig,
     fetcher: Arc<Fetcher>,
     writer: &Writer,
     stop: watch::Receiver<bool>,
@@ -330,7 +348,7 @@ async fn inspect_site(
         store.set_status(run.id, "checking")?;
     }
     crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
-    let summary = check_and_report(&mut store, &site, run.id, &opts.out, period)?;
+    let summary = check_and_report(&mut store, &site, run.id, &opts.out, period, scoring)?;
     store.set_status(run.id, "done")?;
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
     if let Some(b) = bar {
@@ -354,6 +372,7 @@ pub fn check_and_report(
     run: i64,
     out: &Path,
     period: &str,
+    scoring: &ScoringConfig,
 ) -> Result<SiteSummary, RunError> {
     let stored = store.run(run)?;
     let home = store.records(run, "AND u.id = 0")?.pop();
@@ -404,7 +423,10 @@ pub fn check_and_report(
     findings.extend(health.findings.iter().cloned());
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
-    let summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
+    let score = crate::score::score_site(&findings, &cols.veto, scoring);
+    let mut summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
+    report::add_score_rows(&mut summary, &score);
+    store.save_score(run, &score)?;
     let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
     crate::site_health::write_report(&dir, &health)?;
     Ok(SiteSummary {
@@ -418,6 +440,7 @@ pub fn check_and_report(
         columns: cols.columns,
         homepage: cols.homepage,
         veto: cols.veto,
+        score,
     })
 }
 

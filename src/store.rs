@@ -116,6 +116,12 @@ CREATE TABLE IF NOT EXISTS findings (
     evidence TEXT NOT NULL,
     PRIMARY KEY (run_id, id)
 );
+CREATE TABLE IF NOT EXISTS scores (
+    run_id INTEGER PRIMARY KEY,
+    score REAL NOT NULL,
+    pass INTEGER NOT NULL,
+    detail TEXT NOT NULL             -- JSON score::SiteScore
+);
 CREATE TABLE IF NOT EXISTS history (
     site TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -634,6 +640,55 @@ impl Store {
             }
         }
         tx.commit().map_err(&e)
+    }
+
+    /// Records a run's score (replacing an earlier one).
+    pub fn save_score(&self, run: i64, score: &crate::score::SiteScore) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO scores (run_id, score, pass, detail) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    run,
+                    score.score,
+                    score.pass,
+                    serde_json::to_string(score).unwrap_or_default()
+                ],
+            )
+            .map(|_| ())
+            .map_err(self.err())
+    }
+
+    /// A run's score and verdict, if it was scored.
+    pub fn score(&self, run: i64) -> Result<Option<(f64, bool)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT score, pass FROM scores WHERE run_id = ?1",
+                [run],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// The latest finished run of every (period, site) whose period matches the SQLite `GLOB`
+    /// pattern, oldest period first.
+    pub fn done_runs(&self, period_glob: &str) -> Result<Vec<Run>, StoreError> {
+        let ids: Vec<i64> = {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT MAX(id) FROM runs WHERE status = 'done' AND period GLOB ?1
+                     GROUP BY period, site ORDER BY period, site",
+                )
+                .map_err(self.err())?;
+            let rows = st
+                .query_map([period_glob], |r| r.get(0))
+                .map_err(self.err())?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(self.err())?;
+            rows
+        };
+        ids.into_iter().map(|id| self.run(id)).collect()
     }
 
     /// The findings saved for a run.

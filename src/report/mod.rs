@@ -12,6 +12,8 @@
 //! escape the output folder.
 
 pub mod csv;
+pub mod html;
+pub mod notice;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -348,6 +350,54 @@ pub fn summary_rows(
         ));
     }
     out
+}
+
+/// Appends the scoring rows to `summary.csv`: one per indicator with deductions (capped at its
+/// share), one per veto item hit, the score and the verdict (合格/不合格).
+pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScore) {
+    for d in &score.deductions {
+        rows.push(SummaryRow {
+            indicator: format!("扣分：{}", d.indicator),
+            key: d.key,
+            value: format!("{} 处，合计 {:.1} 分", d.count, d.raw),
+            threshold: format!("本项最多扣 {:.1} 分", d.cap),
+            verdict: "扣分".into(),
+            deduction: format!("{:.1}", d.points),
+        });
+    }
+    rows.push(SummaryRow {
+        indicator: "单项否决".into(),
+        key: "veto_items",
+        value: if score.vetoes.is_empty() {
+            "无".into()
+        } else {
+            score
+                .vetoes
+                .iter()
+                .map(|v| format!("{}（{}，阈值 {}）", v.indicator, v.value, v.threshold))
+                .collect::<Vec<_>>()
+                .join("；")
+        },
+        threshold: "任一项即不合格".into(),
+        verdict: if score.vetoes.is_empty() {
+            "合格"
+        } else {
+            "单项否决"
+        }
+        .into(),
+        deduction: String::new(),
+    });
+    rows.push(SummaryRow {
+        indicator: "总分与结论".into(),
+        key: "score",
+        value: format!("{:.1}", score.score),
+        threshold: "无单项否决且 ≥ 60 分为合格".into(),
+        verdict: score.verdict_zh().into(),
+        deduction: format!(
+            "{:.1}",
+            score.deductions.iter().map(|d| d.points).sum::<f64>()
+        ),
+    });
 }
 
 /// The bytes of `summary.csv`.

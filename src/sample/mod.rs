@@ -274,13 +274,33 @@ impl SampleSites {
     /// relative to `as_of` (news a few days before it, notices within weeks, policies within
     /// months), so every column is fresh at that check point.
     pub async fn start(as_of: NaiveDate) -> std::io::Result<SampleSites> {
-        let l_portal = TcpListener::bind("127.0.0.1:0").await?;
-        let l_a = TcpListener::bind("127.0.0.1:0").await?;
-        let l_b = TcpListener::bind("127.0.0.1:0").await?;
-        let l_ext = TcpListener::bind("127.0.0.1:0").await?;
+        SampleSites::start_on(as_of, [0; 5]).await
+    }
+
+    /// The ports of the portal, unit-a, unit-b, the external host and the closed port.
+    pub fn ports(&self) -> [u16; 5] {
+        let p = |u: &Url| u.port().unwrap_or(0);
+        [
+            p(&self.sites[0].url),
+            p(&self.sites[1].url),
+            p(&self.sites[2].url),
+            p(&self.external),
+            p(&self.closed),
+        ]
+    }
+
+    /// Like [`SampleSites::start`] on given ports (0: any free port), so that a later check
+    /// point can be served at the same URLs as an earlier one (`ports()` of a stopped instance):
+    /// the same problem then has the same finding id, as on a real site from month to month.
+    pub async fn start_on(as_of: NaiveDate, ports: [u16; 5]) -> std::io::Result<SampleSites> {
+        let bind = |p: u16| TcpListener::bind(std::net::SocketAddr::from(([127, 0, 0, 1], p)));
+        let l_portal = bind(ports[0]).await?;
+        let l_a = bind(ports[1]).await?;
+        let l_b = bind(ports[2]).await?;
+        let l_ext = bind(ports[3]).await?;
         // a port bound but never listened on: reserved for us, and connecting is refused
         let closed_guard = TcpSocket::new_v4()?;
-        closed_guard.bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        closed_guard.bind(std::net::SocketAddr::from(([127, 0, 0, 1], ports[4])))?;
         let closed = Url::parse(&format!(
             "http://127.0.0.1:{}/",
             closed_guard.local_addr()?.port()

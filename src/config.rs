@@ -18,6 +18,12 @@
 //! those are its columns; otherwise they are discovered during the crawl and the `exclude`
 //! entries mark the discovered ones to leave out (see [`crate::checks::columns`]).
 //!
+//! `[interpretation]` (optional, one for all sites) sets the policy interpretation check
+//! ([`crate::checks::interpretations::Settings`]): `window_months` (12), `max_working_days` (3),
+//! `exclude_titles` (title patterns of documents that need no interpretation; replaces the
+//! defaults), `holidays` and `workdays` (`"YYYY-MM-DD"`, added to China's official 2025–2026
+//! holidays and make-up working days).
+//!
 //! ```
 //! let toml = r#"
 //! [defaults]
@@ -273,6 +279,20 @@ pub struct Targets {
     pub path: PathBuf,
     pub defaults: Settings,
     pub sites: Vec<Site>,
+    /// `[interpretation]`: the policy interpretation check's settings.
+    pub interpretation: crate::checks::interpretations::Settings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInterpretation {
+    window_months: Option<Spanned<u32>>,
+    max_working_days: Option<Spanned<i64>>,
+    exclude_titles: Option<Vec<String>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+    #[serde(default)]
+    workdays: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +302,8 @@ struct RawTargets {
     defaults: Option<Spanned<CrawlSettings>>,
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
+    #[serde(default)]
+    interpretation: Option<RawInterpretation>,
 }
 
 #[derive(Deserialize)]
@@ -498,10 +520,53 @@ impl Targets {
         if sites.is_empty() {
             return Err(err(0..0, Some("site"), "no [[site]] is configured".into()));
         }
+        let mut interpretation = crate::checks::interpretations::Settings::default();
+        if let Some(ri) = raw.interpretation {
+            if let Some(w) = ri.window_months {
+                if *w.get_ref() == 0 || *w.get_ref() > 120 {
+                    return Err(err(
+                        w.span(),
+                        Some("window_months"),
+                        "must be between 1 and 120 months".into(),
+                    ));
+                }
+                interpretation.window_months = w.into_inner();
+            }
+            if let Some(m) = ri.max_working_days {
+                if *m.get_ref() < 0 {
+                    return Err(err(
+                        m.span(),
+                        Some("max_working_days"),
+                        "must not be negative".into(),
+                    ));
+                }
+                interpretation.max_working_days = m.into_inner();
+            }
+            if let Some(p) = ri.exclude_titles {
+                interpretation.exclude_titles = p;
+            }
+            let days = |list: Vec<Spanned<String>>, key: &str| {
+                list.into_iter()
+                    .map(|d| {
+                        chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
+                            err(
+                                d.span(),
+                                Some(key),
+                                format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let holidays = days(ri.holidays, "holidays")?;
+            let workdays = days(ri.workdays, "workdays")?;
+            interpretation.calendar = interpretation.calendar.with(&holidays, &workdays);
+        }
         Ok(Targets {
             path: path.to_path_buf(),
             defaults,
             sites,
+            interpretation,
         })
     }
 

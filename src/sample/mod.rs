@@ -119,6 +119,27 @@ impl Planted {
     }
 }
 
+/// A policy document of the sample portal and the interpretation outcome it must get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterpretationCase {
+    /// What it exercises, for humans.
+    pub name: &'static str,
+    pub doc_url: String,
+    pub doc_title: String,
+    /// The 文号 its page shows.
+    pub doc_number: String,
+    pub doc_date: NaiveDate,
+    /// Its interpretation, if it has one.
+    pub interp_url: Option<String>,
+    pub interp_date: Option<NaiveDate>,
+    /// The strongest signal that must tie them: `link`, `title`, `doc_number` (`""`: none).
+    pub matched_by: &'static str,
+    /// The missing link directions, comma-separated (`""`: none missing).
+    pub missing_links: &'static str,
+    /// The finding it must get (`""`: none).
+    pub finding: &'static str,
+}
+
 /// A column of a sample site as an inspector finds it at the check point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpectedColumn {
@@ -225,6 +246,11 @@ pub struct SampleSites {
     pub planted: Vec<Planted>,
     /// Every column of the sample sites with its verdict at the check point.
     pub expected_columns: Vec<ExpectedColumn>,
+    /// Every policy document of the portal with its interpretation outcome.
+    pub interpretation_cases: Vec<InterpretationCase>,
+    /// The public holiday the sample's targets add (`[interpretation] holidays`): without it,
+    /// the over-a-holiday interpretation would be late.
+    pub holidays: Vec<NaiveDate>,
     disallowed: Vec<(String, String)>,
     log: server::RequestLog,
     tasks: Vec<JoinHandle<()>>,
@@ -316,6 +342,8 @@ impl SampleSites {
             (planted, disallowed)
         };
         let mut planted = planted;
+        let interpretation_cases = portal::interpretation_cases(&ctx);
+        let holidays = vec![portal::sample_holiday(ctx.as_of)];
         let (mut expected_columns, p) = portal::expected(&ctx);
         planted.extend(p);
         let (c, p) = units::expected(&ctx);
@@ -365,6 +393,8 @@ impl SampleSites {
             closed: ctx.closed,
             planted,
             expected_columns,
+            interpretation_cases,
+            holidays,
             disallowed,
             log,
             tasks,

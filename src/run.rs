@@ -7,8 +7,9 @@
 //! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
 //! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
-//! [`gather_columns`]), records the findings with their `first_seen`, and writes
-//! `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv, summary.csv). A stop signal ends it early with
+//! [`gather_columns`], then policy interpretations: [`gather_interpretations`]), records the findings with their `first_seen`, and writes
+//! `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
+//! interpretations.csv, summary.csv). A stop signal ends it early with
 //! every finished URL stored; running the same command again continues.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).

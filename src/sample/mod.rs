@@ -5,7 +5,8 @@
 //! The sites carry planted defects (broken links of every kind, links that need a person;
 //! columns of every category that are fresh, stale a few days over their window, empty, undated,
 //! with an old pinned row, a finished topic excluded by configuration; a unit whose homepage has
-//! not changed in three weeks; two articles with suspect dates) and
+//! not changed in three weeks; two articles with suspect dates; policy documents with every
+//! interpretation outcome, see [`InterpretationCase`]) and
 //! tricky-but-fine links (transient errors, redirects, a slow page, GBK pages with Chinese hrefs,
 //! robots-disallowed pages). [`SampleSites::planted`] is the exact list a correct crawler must
 //! report; it is computed from the same data that renders the pages, by walking the sites the way
@@ -74,8 +75,8 @@ pub struct Planted {
     /// Site id.
     pub site: String,
     /// `"broken_link"`, `"link_needs_review"`, `"stale_column"`, `"empty_column"`,
-    /// `"homepage_not_updated"` or `"suspect_date"` (for the last four, `page_url` and `url`
-    /// are the object itself and the link fields are empty).
+    /// `"homepage_not_updated"`, `"suspect_date"` or one of the `*_interpretation` checks (for
+    /// those, `page_url` and `url` are the object itself and the link fields are empty).
     pub check: &'static str,
     /// Absolute URL of the page holding the link, as the crawler reaches it (no fragment).
     pub page_url: String,

@@ -787,4 +787,35 @@ mod tests {
         assert!(s.in_scope(&Url::parse("http://files.a.gov.cn/x.pdf").unwrap()));
         assert!(!s.in_scope(&Url::parse("http://b.gov.cn/").unwrap()));
     }
+
+    #[test]
+    fn interpretation_settings_and_calendar_days() {
+        let t = parse(&format!(
+            "[interpretation]\nwindow_months = 6\nmax_working_days = 5\nexclude_titles = [\"任免\"]\nholidays = [\"2026-11-20\"]\nworkdays = [\"2026-11-21\"]\n{SITE}"
+        ))
+        .unwrap();
+        let i = &t.interpretation;
+        assert_eq!((i.window_months, i.max_working_days), (6, 5));
+        assert_eq!(i.exclude_titles, vec!["任免"]);
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!i.calendar.is_working_day(d("2026-11-20")));
+        assert!(i.calendar.is_working_day(d("2026-11-21")));
+        assert!(
+            !i.calendar.is_working_day(d("2026-10-01")),
+            "official holidays stay"
+        );
+        let e = parse(&format!(
+            "[interpretation]\nholidays = [\"2026-13-01\"]\n{SITE}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(":2:") && e.contains("holidays"), "{e}");
+        let e = parse(&format!("[interpretation]\nlate_days = 3\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("late_days") && e.contains("max_working_days"),
+            "{e}"
+        );
+    }
 }

@@ -7,10 +7,10 @@
 //! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
 //! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
-//! [`gather_columns`], then policy interpretations: [`gather_interpretations`]), records the findings with their `first_seen`, and writes
-//! `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
-//! interpretations.csv, summary.csv). A stop signal ends it early with
-//! every finished URL stored; running the same command again continues.
+//! [`gather_columns`], then policy interpretations: [`gather_interpretations`]), records the
+//! findings with their `first_seen`, and writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl,
+//! broken_links.csv, stale_columns.csv, interpretations.csv, summary.csv). A stop signal ends it
+//! early with every finished URL stored; running the same command again continues.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
 
@@ -656,7 +656,8 @@ pub fn gather_interpretations(
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| item.title.clone());
         let date = art.and_then(|a| a.date).or(item.date);
-        if *cat == Category::Policy {
+        // an interpretation listed among the policy documents is an interpretation
+        if *cat == Category::Policy && !interpretations::is_interpretation_title(&title) {
             docs_at.push((
                 a,
                 interpretations::PolicyDoc {

@@ -435,6 +435,7 @@ pub struct Outcome {
 pub struct Excluded {
     pub url: String,
     pub title: String,
+    pub date: Option<NaiveDate>,
     pub pattern: String,
 }
 
@@ -484,6 +485,7 @@ pub fn check(
             report.excluded.push(Excluded {
                 url: doc.url.clone(),
                 title: doc.title.clone(),
+                date: doc.date,
                 pattern: p.clone(),
             });
             continue;

@@ -466,6 +466,7 @@ pub fn interpretations_csv(
     rows.extend(r.excluded.iter().map(|e| {
         let mut row = vec![String::new(); INTERPRETATION_COLUMNS.len()];
         row[0] = e.title.clone();
+        row[2] = e.date.map(|d| d.to_string()).unwrap_or_default();
         row[3] = e.url.clone();
         row[11] = format!("不需解读，已排除（标题含“{}”）", e.pattern);
         row

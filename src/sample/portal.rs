@@ -404,7 +404,7 @@ pub(crate) fn sample_calendar(as_of: NaiveDate) -> crate::checks::interpretation
 
 /// The Thursday before the `OverHoliday` document's Friday holiday: the latest Thursday at least
 /// 60 days before the check point whose Thursday, Friday and next Monday–Wednesday are ordinary
-/// working days in the official calendar.
+/// working days in the official calendar, and whose weekend is not worked.
 fn holiday_case_thursday(as_of: NaiveDate) -> NaiveDate {
     let china = crate::checks::interpretations::Calendar::china();
     let mut d = as_of - chrono::Duration::days(60);
@@ -412,10 +412,8 @@ fn holiday_case_thursday(as_of: NaiveDate) -> NaiveDate {
         d = d.pred_opt().expect("date");
     }
     loop {
-        if [0, 1, 4, 5, 6]
-            .iter()
-            .all(|k| china.is_working_day(d + chrono::Duration::days(*k)))
-        {
+        let working = |k: i64| china.is_working_day(d + chrono::Duration::days(k));
+        if [0, 1, 4, 5, 6].into_iter().all(working) && ![2, 3].into_iter().any(working) {
             return d;
         }
         d -= chrono::Duration::days(7);

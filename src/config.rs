@@ -18,6 +18,12 @@
 //! those are its columns; otherwise they are discovered during the crawl and the `exclude`
 //! entries mark the discovered ones to leave out (see [`crate::checks::columns`]).
 //!
+//! `[interpretation]` (optional, one for all sites) sets the policy interpretation check
+//! ([`crate::checks::interpretations::Settings`]): `window_months` (12), `max_working_days` (3),
+//! `exclude_titles` (title patterns of documents that need no interpretation; replaces the
+//! defaults), `holidays` and `workdays` (`"YYYY-MM-DD"`, added to China's official 2025–2026
+//! holidays and make-up working days).
+//!
 //! ```
 //! let toml = r#"
 //! [defaults]
@@ -275,6 +281,20 @@ pub struct Targets {
     pub sites: Vec<Site>,
     /// `[scoring]`: deduction values, caps, pass mark, rectification deadline.
     pub scoring: crate::score::ScoringConfig,
+    /// `[interpretation]`: the policy interpretation check's settings.
+    pub interpretation: crate::checks::interpretations::Settings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInterpretation {
+    window_months: Option<Spanned<u32>>,
+    max_working_days: Option<Spanned<i64>>,
+    exclude_titles: Option<Vec<String>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+    #[serde(default)]
+    workdays: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -286,6 +306,7 @@ struct RawTargets {
     sites: Vec<RawSite>,
     #[serde(default)]
     scoring: Option<crate::score::ScoringConfig>,
+    interpretation: Option<RawInterpretation>,
 }
 
 #[derive(Deserialize)]
@@ -502,11 +523,54 @@ impl Targets {
         if sites.is_empty() {
             return Err(err(0..0, Some("site"), "no [[site]] is configured".into()));
         }
+        let mut interpretation = crate::checks::interpretations::Settings::default();
+        if let Some(ri) = raw.interpretation {
+            if let Some(w) = ri.window_months {
+                if *w.get_ref() == 0 || *w.get_ref() > 120 {
+                    return Err(err(
+                        w.span(),
+                        Some("window_months"),
+                        "must be between 1 and 120 months".into(),
+                    ));
+                }
+                interpretation.window_months = w.into_inner();
+            }
+            if let Some(m) = ri.max_working_days {
+                if *m.get_ref() < 0 {
+                    return Err(err(
+                        m.span(),
+                        Some("max_working_days"),
+                        "must not be negative".into(),
+                    ));
+                }
+                interpretation.max_working_days = m.into_inner();
+            }
+            if let Some(p) = ri.exclude_titles {
+                interpretation.exclude_titles = p;
+            }
+            let days = |list: Vec<Spanned<String>>, key: &str| {
+                list.into_iter()
+                    .map(|d| {
+                        chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
+                            err(
+                                d.span(),
+                                Some(key),
+                                format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let holidays = days(ri.holidays, "holidays")?;
+            let workdays = days(ri.workdays, "workdays")?;
+            interpretation.calendar = interpretation.calendar.with(&holidays, &workdays);
+        }
         Ok(Targets {
             path: path.to_path_buf(),
             defaults,
             sites,
             scoring: raw.scoring.unwrap_or_default(),
+            interpretation,
         })
     }
 
@@ -726,5 +790,36 @@ mod tests {
         assert!(s.in_scope(&Url::parse("https://a.gov.cn/x").unwrap()));
         assert!(s.in_scope(&Url::parse("http://files.a.gov.cn/x.pdf").unwrap()));
         assert!(!s.in_scope(&Url::parse("http://b.gov.cn/").unwrap()));
+    }
+
+    #[test]
+    fn interpretation_settings_and_calendar_days() {
+        let t = parse(&format!(
+            "[interpretation]\nwindow_months = 6\nmax_working_days = 5\nexclude_titles = [\"任免\"]\nholidays = [\"2026-11-20\"]\nworkdays = [\"2026-11-21\"]\n{SITE}"
+        ))
+        .unwrap();
+        let i = &t.interpretation;
+        assert_eq!((i.window_months, i.max_working_days), (6, 5));
+        assert_eq!(i.exclude_titles, vec!["任免"]);
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!i.calendar.is_working_day(d("2026-11-20")));
+        assert!(i.calendar.is_working_day(d("2026-11-21")));
+        assert!(
+            !i.calendar.is_working_day(d("2026-10-01")),
+            "official holidays stay"
+        );
+        let e = parse(&format!(
+            "[interpretation]\nholidays = [\"2026-13-01\"]\n{SITE}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(":2:") && e.contains("holidays"), "{e}");
+        let e = parse(&format!("[interpretation]\nlate_days = 3\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("late_days") && e.contains("max_working_days"),
+            "{e}"
+        );
     }
 }

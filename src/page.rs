@@ -195,6 +195,28 @@ pub fn render_text(v: &PageView) -> String {
     if !c.pagination.is_empty() {
         let _ = writeln!(s, "other pages of the list: {}", c.pagination.len());
     }
+    if c.kind == PageKind::Article {
+        let numbers = if c.doc_numbers.is_empty() {
+            "none".to_string()
+        } else {
+            c.doc_numbers.join(", ")
+        };
+        let _ = writeln!(s, "document number (文号): {numbers}");
+        let quoted =
+            crate::checks::interpretations::quoted_titles(c.headline.as_deref().unwrap_or(""));
+        if !quoted.is_empty() {
+            let _ = writeln!(s, "quoted titles: 《{}》", quoted.join("》《"));
+        }
+        if let Some(h) = &c.headline {
+            if crate::checks::interpretations::is_interpretation_title(h) {
+                let _ = writeln!(s, "reads like an interpretation (解读) by its title");
+            }
+        }
+        let _ = writeln!(s, "related links ({}):", c.related.len());
+        for r in &c.related {
+            let _ = writeln!(s, "  {}: {}  {}", r.label, r.url, r.text);
+        }
+    }
     if v.status.is_some() && v.encoding.is_some() {
         let missing = if v.missing_tags.is_empty() {
             "none".to_string()

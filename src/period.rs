@@ -442,6 +442,7 @@ pub fn rebuild(
                 out,
                 &period.name,
                 &targets.scoring,
+                &targets.interpretation,
             )?);
         }
     }

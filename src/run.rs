@@ -7,9 +7,10 @@
 //! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
 //! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
-//! [`gather_columns`]), records the findings with their `first_seen`, and writes
-//! `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv, summary.csv). A stop signal ends it early with
-//! every finished URL stored; running the same command again continues.
+//! [`gather_columns`], then policy interpretations: [`gather_interpretations`]), records the
+//! findings with their `first_seen`, and writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl,
+//! broken_links.csv, stale_columns.csv, interpretations.csv, summary.csv). A stop signal ends it
+//! early with every finished URL stored; running the same command again continues.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
 
@@ -25,7 +26,7 @@ use tokio::sync::watch;
 use crate::checks::columns::{
     self, ColumnStatus, HomepageStatus, Item, ItemDateSource, VetoCounts,
 };
-use crate::checks::{self, links::LinkRef, Finding};
+use crate::checks::{self, interpretations, links::LinkRef, Finding};
 use crate::config::{Site, Targets};
 use crate::crawl::{self, fetch::Fetcher, frontier::Frontier, CrawlEnd, Progress};
 use crate::report::{self, ReportError};
@@ -197,6 +198,7 @@ pub async fn crawl_period(
         let scoring = targets.scoring.clone();
         let (fetcher, writer, stop) = (fetcher.clone(), writer.clone(), stop.clone());
         let (db, period, opts) = (db.clone(), period.clone(), opts.clone());
+        let interp = targets.interpretation.clone();
         let bar = bars.as_ref().map(|m| {
             let b = m.add(indicatif::ProgressBar::new_spinner());
             b.set_style(
@@ -220,6 +222,7 @@ pub async fn crawl_period(
                 &writer,
                 stop,
                 bar.as_ref(),
+                &interp,
             )
             .await;
             (i, r)
@@ -264,6 +267,7 @@ async fn inspect_site(
     writer: &Writer,
     stop: watch::Receiver<bool>,
     bar: Option<&indicatif::ProgressBar>,
+    interp: &interpretations::Settings,
 ) -> Result<Option<SiteSummary>, RunError> {
     let mut store = Store::open(db)?;
     let as_of = opts.as_of.to_string();
@@ -348,7 +352,9 @@ async fn inspect_site(
         store.set_status(run.id, "checking")?;
     }
     crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
-    let summary = check_and_report(&mut store, &site, run.id, &opts.out, period, scoring)?;
+    let summary = check_and_report(
+        &mut store, &site, run.id, &opts.out, period, scoring, interp,
+    )?;
     store.set_status(run.id, "done")?;
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
     if let Some(b) = bar {
@@ -373,6 +379,7 @@ pub fn check_and_report(
     out: &Path,
     period: &str,
     scoring: &ScoringConfig,
+    interp: &interpretations::Settings,
 ) -> Result<SiteSummary, RunError> {
     let stored = store.run(run)?;
     let home = store.records(run, "AND u.id = 0")?.pop();
@@ -421,14 +428,19 @@ pub fn check_and_report(
     findings.extend(cols.findings.iter().cloned());
     let health = crate::site_health::check(store, site, run)?;
     findings.extend(health.findings.iter().cloned());
+    let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
+    let interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
+    findings.extend(interpretation.findings.iter().cloned());
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);
     let mut summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
+    summary.extend(report::interpretation_rows(&interpretation));
     report::add_score_rows(&mut summary, &score);
     store.save_score(run, &score)?;
     let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
     crate::site_health::write_report(&dir, &health)?;
+    report::write_interpretations(&dir, &interpretation, &findings)?;
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,
@@ -577,6 +589,199 @@ pub fn gather_columns(
         veto,
         findings,
     })
+}
+
+/// Reads a stored run's policy documents and interpretations (see
+/// [`crate::checks::interpretations`]): the items of policy columns and the articles whose column
+/// meta says policy; the items of interpretation columns, the articles whose column meta says
+/// interpretation and the articles whose title reads like one. Each page's outgoing links are
+/// kept for the documents and interpretations only.
+pub fn gather_interpretations(
+    store: &Store,
+    run: i64,
+    columns: &[ColumnStatus],
+) -> Result<
+    (
+        Vec<interpretations::PolicyDoc>,
+        Vec<interpretations::Interpretation>,
+    ),
+    StoreError,
+> {
+    use columns::{page_key, Category};
+    use std::collections::{HashMap, HashSet};
+    #[derive(Default)]
+    struct Art {
+        id: u32,
+        url: String,
+        title: String,
+        date: Option<NaiveDate>,
+        numbers: Vec<String>,
+        category: Option<Category>,
+        observed_at: String,
+    }
+    // (column name, category) of every item of a policy or interpretation column, by page key
+    let mut listed: HashMap<String, (String, Category, crate::checks::columns::Item)> =
+        HashMap::new();
+    for c in columns.iter().filter(|c| !c.column.exclude) {
+        let cat = c.column.category;
+        if cat != Category::Policy && cat != Category::Interpretation {
+            continue;
+        }
+        for i in c.column.items.iter().flatten() {
+            listed
+                .entry(page_key(&i.url))
+                .or_insert_with(|| (c.column.name.clone(), cat, i.clone()));
+        }
+    }
+    let mut arts: HashMap<String, usize> = HashMap::new();
+    let mut all: Vec<Art> = Vec::new();
+    let mut by_id: HashMap<u32, String> = HashMap::new();
+    store.for_each_page_content(run, |p| {
+        if p.content.kind != crate::extract::PageKind::Article {
+            return;
+        }
+        let meta_cat = [
+            p.content.column.column_type.as_deref(),
+            p.content.column.name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Category::from_words);
+        let key = page_key(p.final_url.as_deref().unwrap_or(&p.url));
+        by_id.insert(p.id, key.clone());
+        let n = all.len();
+        for k in std::iter::once(page_key(&p.url)).chain(p.final_url.as_deref().map(page_key)) {
+            arts.insert(k, n);
+        }
+        all.push(Art {
+            id: p.id,
+            url: p.url.clone(),
+            title: p
+                .content
+                .headline
+                .clone()
+                .or(p.title.clone())
+                .unwrap_or_default(),
+            date: p.content.pub_date.as_ref().map(|d| d.date),
+            numbers: p.content.doc_numbers.clone(),
+            category: meta_cat,
+            observed_at: p.fetched_at.clone(),
+        });
+    })?;
+    let mut wanted: HashSet<u32> = HashSet::new();
+    let mut docs_at: Vec<(Option<usize>, interpretations::PolicyDoc)> = Vec::new();
+    let mut interps_at: Vec<(Option<usize>, interpretations::Interpretation)> = Vec::new();
+    let mut done: HashSet<String> = HashSet::new();
+    for (k, (col, cat, item)) in &listed {
+        let a = arts.get(k).copied();
+        let art = a.map(|i| &all[i]);
+        done.insert(k.clone());
+        if let Some(art) = art {
+            wanted.insert(art.id);
+        }
+        // the article's own title (a list may shorten it with …)
+        let title = art
+            .map(|a| a.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| item.title.clone());
+        let date = art.and_then(|a| a.date).or(item.date);
+        // an interpretation listed among the policy documents is an interpretation
+        if *cat == Category::Policy && !interpretations::is_interpretation_title(&title) {
+            docs_at.push((
+                a,
+                interpretations::PolicyDoc {
+                    url: art
+                        .map(|a| a.url.clone())
+                        .unwrap_or_else(|| item.url.clone()),
+                    title,
+                    date,
+                    doc_number: art.and_then(|a| a.numbers.first().cloned()),
+                    column: col.clone(),
+                    links: None,
+                    observed_at: art.map(|a| a.observed_at.clone()).unwrap_or_default(),
+                },
+            ));
+        } else {
+            interps_at.push((
+                a,
+                interpretations::Interpretation {
+                    url: art
+                        .map(|a| a.url.clone())
+                        .unwrap_or_else(|| item.url.clone()),
+                    title,
+                    date,
+                    doc_numbers: art.map(|a| a.numbers.clone()).unwrap_or_default(),
+                    links: None,
+                },
+            ));
+        }
+    }
+    for (n, a) in all.iter().enumerate() {
+        if done.contains(&page_key(&a.url)) {
+            continue;
+        }
+        let interp = a.category == Some(Category::Interpretation)
+            || interpretations::is_interpretation_title(&a.title);
+        if interp {
+            wanted.insert(a.id);
+            interps_at.push((
+                Some(n),
+                interpretations::Interpretation {
+                    url: a.url.clone(),
+                    title: a.title.clone(),
+                    date: a.date,
+                    doc_numbers: a.numbers.clone(),
+                    links: None,
+                },
+            ));
+        } else if a.category == Some(Category::Policy) {
+            wanted.insert(a.id);
+            docs_at.push((
+                Some(n),
+                interpretations::PolicyDoc {
+                    url: a.url.clone(),
+                    title: a.title.clone(),
+                    date: a.date,
+                    doc_number: a.numbers.first().cloned(),
+                    column: String::new(),
+                    links: None,
+                    observed_at: a.observed_at.clone(),
+                },
+            ));
+        }
+    }
+    let mut links: HashMap<u32, HashSet<String>> = HashMap::new();
+    store.for_each_page_links(run, |id, _, page_links| {
+        if !wanted.contains(&id) {
+            return;
+        }
+        let set = links.entry(id).or_default();
+        for (target, element, _) in page_links {
+            if element == "a" {
+                if let Some(k) = by_id.get(&target) {
+                    set.insert(k.clone());
+                }
+            }
+        }
+    })?;
+    let links_of = |a: Option<usize>| a.map(|i| links.get(&all[i].id).cloned().unwrap_or_default());
+    let mut docs: Vec<_> = docs_at
+        .into_iter()
+        .map(|(a, mut d)| {
+            d.links = links_of(a);
+            d
+        })
+        .collect();
+    let mut interps: Vec<_> = interps_at
+        .into_iter()
+        .map(|(a, mut i)| {
+            i.links = links_of(a);
+            i
+        })
+        .collect();
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    interps.sort_by(|a, b| a.url.cmp(&b.url));
+    Ok((docs, interps))
 }
 
 fn spawn_progress(

@@ -10,9 +10,11 @@
 //! | `stale_column`, `empty_column`, `homepage_not_updated`, `suspect_date` | [`columns`] |
 //! | `site_unreachable`, `too_few_probes`, `tls_certificate`, `ipv6_not_ready` | [`availability`] |
 //! | `missing_metadata`, `metadata_mismatch` | [`metadata`] |
+//! | `missing_interpretation`, `late_interpretation`, `unlinked_interpretation` | [`interpretations`] |
 
 pub mod availability;
 pub mod columns;
+pub mod interpretations;
 pub mod links;
 pub mod metadata;
 

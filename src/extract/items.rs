@@ -769,7 +769,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
 // Page kind and column metadata
 // ---------------------------------------------------------------------------------------------
 
-fn meta(doc: &Html, name: &str) -> Option<String> {
+pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
     doc.select(&sel("meta")).find_map(|m| {
         let n = m.value().attr("name")?;
         if !n.trim().eq_ignore_ascii_case(name) {

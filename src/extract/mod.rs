@@ -23,6 +23,7 @@ pub mod charset;
 pub mod dates;
 pub mod identity;
 pub mod items;
+pub mod policy;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -80,6 +81,15 @@ pub struct PageContent {
     pub items: Vec<items::ListItem>,
     /// The other pages of this list ([`items::pagination_urls`]), at most [`MAX_PAGINATION`].
     pub pagination: Vec<Url>,
+    /// An article's own title ([`policy::headline`]: `ArticleTitle`, else `<h1>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// An article's document numbers (文号), its own first ([`policy::doc_numbers`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doc_numbers: Vec<String>,
+    /// An article's related links (相关解读 / 相关文件 / 原文 blocks, [`policy::related_links`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<policy::RelatedLink>,
 }
 
 /// Reads what the column checks need from a parsed page (see [`PageContent`]).
@@ -113,8 +123,13 @@ pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     }
     let pub_date = dates::article_pub_date(doc, url);
     if article_tags || pub_date.is_some() {
+        let headline = policy::headline(doc);
+        let doc_numbers = policy::doc_numbers(doc, headline.as_deref(), &visible_text(doc));
         return PageContent {
             kind: PageKind::Article,
+            headline,
+            doc_numbers,
+            related: policy::related_links(doc, url),
             date_candidates: dates::pub_date_candidates(doc, url),
             pub_date,
             column,

@@ -4,6 +4,7 @@
 //! <out>/<period>/<site id>/findings.jsonl     one finding a line (the machine contract)
 //! <out>/<period>/<site id>/broken_links.csv   the webmaster's view of link findings
 //! <out>/<period>/<site id>/stale_columns.csv  stale and empty columns (栏目不更新、空白栏目)
+//! <out>/<period>/<site id>/interpretations.csv policy documents and their interpretations
 //! <out>/<period>/<site id>/summary.csv        one row per indicator: value, threshold, verdict
 //! ```
 //!
@@ -417,6 +418,193 @@ pub fn summary_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, ::csv::Error> {
         })
         .collect();
     csv::render(&header, &rows)
+}
+
+/// Header of `interpretations.csv` (Chinese label, stable English key).
+pub const INTERPRETATION_COLUMNS: &[(&str, &str)] = &[
+    ("政策文件标题", "title"),
+    ("文号", "doc_number"),
+    ("发布日期", "date"),
+    ("政策文件网址", "url"),
+    ("解读标题", "interpretation_title"),
+    ("解读网址", "interpretation_url"),
+    ("解读日期", "interpretation_date"),
+    ("相隔工作日", "working_days"),
+    ("匹配依据", "matched_by"),
+    ("文件链接解读", "document_links_interpretation"),
+    ("解读链接文件", "interpretation_links_document"),
+    ("问题", "finding"),
+    ("首次发现", "first_seen"),
+];
+
+fn yes_no_read(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "是".into(),
+        Some(false) => "否".into(),
+        None => "未读取".into(),
+    }
+}
+
+/// The bytes of `interpretations.csv`: one row per policy document in the window (excluded ones
+/// say which pattern left them out); `first_seen` of the document's finding, if any.
+pub fn interpretations_csv(
+    r: &crate::checks::interpretations::Report,
+    findings: &[Finding],
+) -> Result<Vec<u8>, ::csv::Error> {
+    let header: Vec<&str> = INTERPRETATION_COLUMNS.iter().map(|c| c.0).collect();
+    let first_seen = |url: &str, check: &str| {
+        findings
+            .iter()
+            .filter(|f| f.url == url && (check.is_empty() || f.check == check))
+            .map(|f| f.first_seen.clone())
+            .min()
+            .unwrap_or_default()
+    };
+    let label = |c: &str| match c {
+        "missing_interpretation" => "未发布解读",
+        "late_interpretation" => "解读发布不及时",
+        "unlinked_interpretation" => "文件与解读未相互关联",
+        _ => "",
+    };
+    let mut rows: Vec<Vec<String>> = r
+        .outcomes
+        .iter()
+        .map(|o| {
+            let mut problems: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.url == o.doc_url && f.check.ends_with("_interpretation"))
+                .map(|f| label(f.check))
+                .collect();
+            problems.dedup();
+            vec![
+                o.doc_title.clone(),
+                o.doc_number.clone().unwrap_or_default(),
+                o.doc_date.map(|d| d.to_string()).unwrap_or_default(),
+                o.doc_url.clone(),
+                o.interp_title.clone().unwrap_or_default(),
+                o.interp_url.clone().unwrap_or_default(),
+                o.interp_date.map(|d| d.to_string()).unwrap_or_default(),
+                o.working_days.map(|d| d.to_string()).unwrap_or_default(),
+                o.matched_by
+                    .iter()
+                    .map(|s| s.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                if o.interp_url.is_some() {
+                    yes_no_read(o.doc_links_interp)
+                } else {
+                    String::new()
+                },
+                if o.interp_url.is_some() {
+                    yes_no_read(o.interp_links_doc)
+                } else {
+                    String::new()
+                },
+                if problems.is_empty() {
+                    "无".to_string()
+                } else {
+                    problems.join("；")
+                },
+                if problems.is_empty() {
+                    String::new()
+                } else {
+                    first_seen(&o.doc_url, "")
+                },
+            ]
+        })
+        .collect();
+    rows.extend(r.excluded.iter().map(|e| {
+        let mut row = vec![String::new(); INTERPRETATION_COLUMNS.len()];
+        row[0] = e.title.clone();
+        row[2] = e.date.map(|d| d.to_string()).unwrap_or_default();
+        row[3] = e.url.clone();
+        row[11] = format!("不需解读，已排除（标题含“{}”）", e.pattern);
+        row
+    }));
+    csv::render(&header, &rows)
+}
+
+/// Writes `interpretations.csv` into a site's folder.
+pub fn write_interpretations(
+    dir: &Path,
+    r: &crate::checks::interpretations::Report,
+    findings: &[Finding],
+) -> Result<(), ReportError> {
+    let path = dir.join("interpretations.csv");
+    let bytes = interpretations_csv(r, findings).map_err(|source| ReportError::Csv {
+        path: path.clone(),
+        source,
+    })?;
+    write_atomic(&path, &bytes)
+}
+
+/// The coverage rows of the interpretation check for summary.csv: documents in the window,
+/// interpreted, on time, linked both ways, excluded.
+pub fn interpretation_rows(r: &crate::checks::interpretations::Report) -> Vec<SummaryRow> {
+    let c = r.coverage;
+    let pct = |n: usize| {
+        if c.documents == 0 {
+            "—".to_string()
+        } else {
+            format!(
+                "{n}/{}（{:.0}%）",
+                c.documents,
+                n as f64 * 100.0 / c.documents as f64
+            )
+        }
+    };
+    let verdict = |ok: bool| if ok { "合格" } else { "扣分" }.to_string();
+    let mut reasons: Vec<String> = Vec::new();
+    for e in &r.excluded {
+        let n = r.excluded.iter().filter(|x| x.pattern == e.pattern).count();
+        let s = format!("{}×{n}", e.pattern);
+        if !reasons.contains(&s) {
+            reasons.push(s);
+        }
+    }
+    vec![
+        SummaryRow {
+            indicator: "政策解读：窗口期内政策文件".into(),
+            key: "policy_documents",
+            value: format!(
+                "{}（另有 {} 件不需解读已排除{}）",
+                c.documents,
+                c.excluded,
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", reasons.join("、"))
+                }
+            ),
+            threshold: String::new(),
+            verdict: String::new(),
+            deduction: String::new(),
+        },
+        SummaryRow {
+            indicator: "政策解读：已解读".into(),
+            key: "policy_interpreted",
+            value: pct(c.interpreted),
+            threshold: "全覆盖".into(),
+            verdict: verdict(c.interpreted == c.documents),
+            deduction: String::new(),
+        },
+        SummaryRow {
+            indicator: "政策解读：按时解读".into(),
+            key: "policy_interpreted_on_time",
+            value: pct(c.on_time),
+            threshold: "解读与文件同步（3 个工作日内）".into(),
+            verdict: verdict(c.on_time == c.interpreted),
+            deduction: String::new(),
+        },
+        SummaryRow {
+            indicator: "政策解读：文件与解读相互关联".into(),
+            key: "policy_linked_both_ways",
+            value: pct(c.linked_both_ways),
+            threshold: "相互链接".into(),
+            verdict: verdict(c.linked_both_ways == c.interpreted),
+            deduction: String::new(),
+        },
+    ]
 }
 
 /// The folder of one site in one period.

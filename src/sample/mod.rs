@@ -5,7 +5,8 @@
 //! The sites carry planted defects (broken links of every kind, links that need a person;
 //! columns of every category that are fresh, stale a few days over their window, empty, undated,
 //! with an old pinned row, a finished topic excluded by configuration; a unit whose homepage has
-//! not changed in three weeks; two articles with suspect dates) and
+//! not changed in three weeks; two articles with suspect dates; policy documents with every
+//! interpretation outcome, see [`InterpretationCase`]) and
 //! tricky-but-fine links (transient errors, redirects, a slow page, GBK pages with Chinese hrefs,
 //! robots-disallowed pages). [`SampleSites::planted`] is the exact list a correct crawler must
 //! report; it is computed from the same data that renders the pages, by walking the sites the way
@@ -74,8 +75,8 @@ pub struct Planted {
     /// Site id.
     pub site: String,
     /// `"broken_link"`, `"link_needs_review"`, `"stale_column"`, `"empty_column"`,
-    /// `"homepage_not_updated"` or `"suspect_date"` (for the last four, `page_url` and `url`
-    /// are the object itself and the link fields are empty).
+    /// `"homepage_not_updated"`, `"suspect_date"` or one of the `*_interpretation` checks (for
+    /// those, `page_url` and `url` are the object itself and the link fields are empty).
     pub check: &'static str,
     /// Absolute URL of the page holding the link, as the crawler reaches it (no fragment).
     pub page_url: String,
@@ -117,6 +118,27 @@ impl Planted {
             detail: String::new(),
         }
     }
+}
+
+/// A policy document of the sample portal and the interpretation outcome it must get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterpretationCase {
+    /// What it exercises, for humans.
+    pub name: &'static str,
+    pub doc_url: String,
+    pub doc_title: String,
+    /// The 文号 its page shows.
+    pub doc_number: String,
+    pub doc_date: NaiveDate,
+    /// Its interpretation, if it has one.
+    pub interp_url: Option<String>,
+    pub interp_date: Option<NaiveDate>,
+    /// The strongest signal that must tie them: `link`, `title`, `doc_number` (`""`: none).
+    pub matched_by: &'static str,
+    /// The missing link directions, comma-separated (`""`: none missing).
+    pub missing_links: &'static str,
+    /// The finding it must get (`""`: none).
+    pub finding: &'static str,
 }
 
 /// A column of a sample site as an inspector finds it at the check point.
@@ -225,6 +247,11 @@ pub struct SampleSites {
     pub planted: Vec<Planted>,
     /// Every column of the sample sites with its verdict at the check point.
     pub expected_columns: Vec<ExpectedColumn>,
+    /// Every policy document of the portal with its interpretation outcome.
+    pub interpretation_cases: Vec<InterpretationCase>,
+    /// The public holiday the sample's targets add (`[interpretation] holidays`): without it,
+    /// the over-a-holiday interpretation would be late.
+    pub holidays: Vec<NaiveDate>,
     disallowed: Vec<(String, String)>,
     log: server::RequestLog,
     tasks: Vec<JoinHandle<()>>,
@@ -336,6 +363,8 @@ impl SampleSites {
             (planted, disallowed)
         };
         let mut planted = planted;
+        let interpretation_cases = portal::interpretation_cases(&ctx);
+        let holidays = vec![portal::sample_holiday(ctx.as_of)];
         let (mut expected_columns, p) = portal::expected(&ctx);
         planted.extend(p);
         let (c, p) = units::expected(&ctx);
@@ -385,6 +414,8 @@ impl SampleSites {
             closed: ctx.closed,
             planted,
             expected_columns,
+            interpretation_cases,
+            holidays,
             disallowed,
             log,
             tasks,

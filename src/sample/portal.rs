@@ -140,7 +140,8 @@ const COLUMNS: &[Column] = &[
         category: "policy",
         section: Some(ZCWJ),
         kind: Kind::Policy,
-        count: 6,
+        // 6 documents, then the interpretation scenarios (see `CASES`)
+        count: GFXWJ_BASE + CASES.len(),
         first: 10,
         step: 21,
         per_page: 15,
@@ -154,7 +155,8 @@ const COLUMNS: &[Column] = &[
         category: "interpretation",
         section: Some(ZCWJ),
         kind: Kind::Interp,
-        count: 6,
+        // 6 interpretations, then those of the scenarios that have one (see `CASES`)
+        count: ZCJD_BASE + CASE_INTERPS,
         first: 10,
         step: 21,
         per_page: 15,
@@ -336,6 +338,149 @@ const C_RSXX: usize = 6;
 const GZDT_RESTAMPED: usize = 12;
 const TZGG_BEFORE_URL: usize = 7;
 const C_GHJH: usize = 13;
+/// The first 规范性文件 / 政策解读 index of the interpretation scenarios.
+const GFXWJ_BASE: usize = 6;
+const ZCJD_BASE: usize = 6;
+
+/// Policy interpretation scenarios: each adds one 规范性文件 (index `GFXWJ_BASE + k`) and, when it
+/// has one, its interpretation (政策解读 index `ZCJD_BASE + k`). The first six 规范性文件 are
+/// outcomes too: 0–3 linked both ways on the same day (fine), 4–5 matched by the quoted title
+/// only, on the same day, with no link either way (`unlinked_interpretation`). The four 部令 have
+/// no interpretation (`missing_interpretation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    /// Interpretation 5 working days later, linked both ways: `late_interpretation`.
+    Late,
+    /// Interpretation 3 working days later across a weekend and a (configured) holiday: fine.
+    OverHoliday,
+    /// Matched only by the document number quoted in the interpretation: no link, other title.
+    DocNumberOnly,
+    /// The document links its interpretation, which does not link back.
+    DocLinksOnly,
+    /// The interpretation links its document, which does not link to it.
+    InterpLinksOnly,
+    /// No interpretation at all: `missing_interpretation`.
+    NoInterpretation,
+    /// A personnel notice (任免): excluded by title, no finding.
+    Personnel,
+}
+
+pub(crate) const CASES: &[(Case, &str, &str)] = &[
+    (
+        Case::Late,
+        "生态环境信息公开实施细则",
+        "《生态环境信息公开实施细则》政策解读",
+    ),
+    (
+        Case::OverHoliday,
+        "排污许可证申请与核发办法",
+        "一图读懂《排污许可证申请与核发办法》",
+    ),
+    (
+        Case::DocNumberOnly,
+        "固体废物跨省转移审批规程",
+        "一图读懂：跨省转移审批新规要点",
+    ),
+    (
+        Case::DocLinksOnly,
+        "环境影响评价公众参与细则",
+        "《环境影响评价公众参与细则》解读",
+    ),
+    (
+        Case::InterpLinksOnly,
+        "生态环境执法案卷评查办法",
+        "司负责人就《生态环境执法案卷评查办法》答记者问",
+    ),
+    (Case::NoInterpretation, "温室气体自愿减排管理规则", ""),
+    (Case::Personnel, "", ""),
+];
+/// Scenarios with an interpretation: the first five of `CASES`.
+const CASE_INTERPS: usize = 5;
+
+/// The calendar of the sample: China's official one plus the sample's configured holiday.
+pub(crate) fn sample_calendar(as_of: NaiveDate) -> crate::checks::interpretations::Calendar {
+    crate::checks::interpretations::Calendar::china().with(&[sample_holiday(as_of)], &[])
+}
+
+/// The Thursday before the `OverHoliday` document's Friday holiday: the latest Thursday at least
+/// 60 days before the check point whose Thursday, Friday and next Monday–Wednesday are ordinary
+/// working days in the official calendar, and whose weekend is not worked.
+fn holiday_case_thursday(as_of: NaiveDate) -> NaiveDate {
+    let china = crate::checks::interpretations::Calendar::china();
+    let mut d = as_of - chrono::Duration::days(60);
+    while d.weekday() != chrono::Weekday::Thu {
+        d = d.pred_opt().expect("date");
+    }
+    loop {
+        let working = |k: i64| china.is_working_day(d + chrono::Duration::days(k));
+        if [0, 1, 4, 5, 6].into_iter().all(working) && ![2, 3].into_iter().any(working) {
+            return d;
+        }
+        d -= chrono::Duration::days(7);
+    }
+}
+
+/// The holiday `[interpretation] holidays` of the sample's targets declares: the Friday after
+/// the `OverHoliday` document.
+pub(crate) fn sample_holiday(as_of: NaiveDate) -> NaiveDate {
+    holiday_case_thursday(as_of) + chrono::Duration::days(1)
+}
+
+/// (document date, interpretation date) of scenario `k`.
+fn case_dates(as_of: NaiveDate, k: usize) -> (NaiveDate, NaiveDate) {
+    let cal = sample_calendar(as_of);
+    let working_before = |mut d: NaiveDate| {
+        while !cal.is_working_day(d) {
+            d = d.pred_opt().expect("date");
+        }
+        d
+    };
+    match CASES[k].0 {
+        Case::Late => {
+            let p = working_before(as_of - chrono::Duration::days(40));
+            (p, cal.add_working_days(p, 5))
+        }
+        Case::OverHoliday => {
+            let p = holiday_case_thursday(as_of);
+            (p, cal.add_working_days(p, 3))
+        }
+        _ => {
+            let p = working_before(as_of - chrono::Duration::days(80 + 7 * k as i64));
+            (p, p)
+        }
+    }
+}
+
+/// Title of a scenario's document or interpretation, if `(c, i)` is one.
+fn case_title(c: usize, i: usize) -> Option<String> {
+    match c {
+        C_GFXWJ if i >= GFXWJ_BASE => Some(match CASES[i - GFXWJ_BASE] {
+            (Case::Personnel, _, _) => "关于张某某等同志任免的通知".to_string(),
+            (_, doc, _) => format!("关于印发《{doc}》的通知"),
+        }),
+        C_ZCJD if i >= ZCJD_BASE => Some(CASES[i - ZCJD_BASE].2.to_string()),
+        _ => None,
+    }
+}
+
+/// What the interpretation check must report for a policy article, with the interpretation that
+/// proves it (`None`: nothing to report).
+fn expected_interpretation_finding(c: usize, i: usize) -> Option<&'static str> {
+    match (c, i) {
+        (C_BL, _) => Some("missing_interpretation"),
+        (C_GFXWJ, 0..=3) => None,
+        (C_GFXWJ, 4 | 5) => Some("unlinked_interpretation"),
+        (C_GFXWJ, i) => match CASES[i - GFXWJ_BASE].0 {
+            Case::Late => Some("late_interpretation"),
+            Case::OverHoliday | Case::Personnel => None,
+            Case::DocNumberOnly | Case::DocLinksOnly | Case::InterpLinksOnly => {
+                Some("unlinked_interpretation")
+            }
+            Case::NoInterpretation => Some("missing_interpretation"),
+        },
+        _ => None,
+    }
+}
 const C_ZT: usize = 15;
 
 /// Index of the 通知公告 list page served as GBK (`index_1.html`).
@@ -389,6 +534,9 @@ fn pages_of(c: usize) -> usize {
 }
 
 fn title_for(c: usize, i: usize, d: NaiveDate) -> String {
+    if let Some(t) = case_title(c, i) {
+        return t;
+    }
     let topic = TOPICS[(i * 4 + c * 3) % TOPICS.len()];
     let prov = PROVINCES[(i * 5 + c * 2) % PROVINCES.len()];
     let dept = pick(DEPTS, i + c);
@@ -437,9 +585,19 @@ impl Plan {
                 } else {
                     col.first + col.step * i as i64
                 };
-                let date = as_of - chrono::Duration::days(days);
-                let id = next_id;
-                next_id += 1;
+                let scenario = match c {
+                    C_GFXWJ if i >= GFXWJ_BASE => Some(case_dates(as_of, i - GFXWJ_BASE).0),
+                    C_ZCJD if i >= ZCJD_BASE => Some(case_dates(as_of, i - ZCJD_BASE).1),
+                    _ => None,
+                };
+                let date = scenario.unwrap_or(as_of - chrono::Duration::days(days));
+                // scenario articles take ids of their own, so the others keep theirs
+                let id = if scenario.is_some() {
+                    1_158_501 + (c * 100 + i) as u64
+                } else {
+                    next_id += 1;
+                    next_id - 1
+                };
                 let path = if col.kind == Kind::Interview {
                     format!("/{}/content_{}.html", col.dir, id)
                 } else {
@@ -1066,6 +1224,13 @@ fn article(ctx: &Ctx, plan: &Plan, site: &mut SiteContent, c: usize, i: usize) {
             para(i + 3)
         ));
     } else {
+        if c == C_ZCJD && i >= ZCJD_BASE && CASES[i - ZCJD_BASE].0 == Case::DocNumberOnly {
+            let doc = plan.art(C_GFXWJ, i - ZCJD_BASE + GFXWJ_BASE);
+            p.raw(&format!(
+                "<p>近日，我部印发了新规（{}），现将要点图解如下。</p>\n",
+                esc(&doc_number(doc))
+            ));
+        }
         for k in 0..(3 + (i + c) % 4) {
             p.raw(&format!("<p>{}</p>\n", para(i * 5 + k + c)));
         }
@@ -1183,9 +1348,29 @@ fn attachments(plan: &Plan, site: &mut SiteContent, p: &mut PageBuilder, a: &Art
 
 /// Links between policy documents and their interpretations (关联).
 fn related(plan: &Plan, p: &mut PageBuilder, a: &Art) {
+    let case = |base: usize| a.idx.checked_sub(base).map(|k| CASES[k].0);
     let (other, label) = match COLUMNS[a.col].kind {
         Kind::Policy if a.idx < 4 => (plan.art(C_ZCJD, a.idx), "相关解读"),
         Kind::Interp if a.idx < 4 => (plan.art(C_GFXWJ, a.idx), "相关文件"),
+        Kind::Policy
+            if matches!(
+                case(GFXWJ_BASE),
+                Some(Case::Late | Case::OverHoliday | Case::DocLinksOnly)
+            ) =>
+        {
+            (plan.art(C_ZCJD, a.idx - GFXWJ_BASE + ZCJD_BASE), "相关解读")
+        }
+        Kind::Interp
+            if matches!(
+                case(ZCJD_BASE),
+                Some(Case::Late | Case::OverHoliday | Case::InterpLinksOnly)
+            ) =>
+        {
+            (
+                plan.art(C_GFXWJ, a.idx - ZCJD_BASE + GFXWJ_BASE),
+                "相关文件",
+            )
+        }
         _ => return,
     };
     p.raw(&format!("<div class=\"xgjd\"><p>{label}：</p><ul><li>"));
@@ -1472,5 +1657,85 @@ pub(crate) fn expected(ctx: &Ctx) -> (Vec<super::ExpectedColumn>, Vec<super::Pla
             .to_string();
         planted.push(super::Planted::about("portal", "suspect_date", url, note));
     }
+    for c in [C_BL, C_GFXWJ] {
+        for a in &plan.arts[c] {
+            if let Some(check) = expected_interpretation_finding(c, a.idx) {
+                let url = ctx.portal.join(&a.path).expect("url").to_string();
+                planted.push(super::Planted::about(
+                    "portal",
+                    check,
+                    url,
+                    "policy interpretation outcome",
+                ));
+            }
+        }
+    }
     (cols, planted)
+}
+
+/// Every policy document of the portal with the interpretation outcome it must get (see
+/// [`Case`]): for the tests, with the URLs that prove it.
+pub(crate) fn interpretation_cases(ctx: &Ctx) -> Vec<super::InterpretationCase> {
+    let plan = Plan::new(ctx.as_of);
+    let url = |a: &Art| ctx.portal.join(&a.path).expect("url").to_string();
+    let mut out = Vec::new();
+    for c in [C_BL, C_GFXWJ] {
+        for a in &plan.arts[c] {
+            let (name, interp, matched_by, missing): (&str, Option<usize>, &str, &str) =
+                match (c, a.idx) {
+                    (C_BL, _) => ("decree without interpretation", None, "", ""),
+                    (_, 0..=3) => ("linked both ways, same day", Some(a.idx), "link", ""),
+                    (_, 4 | 5) => (
+                        "matched only by title, no links",
+                        Some(a.idx),
+                        "title",
+                        "document_to_interpretation,interpretation_to_document",
+                    ),
+                    (_, i) => {
+                        let k = i - GFXWJ_BASE;
+                        let j = Some(ZCJD_BASE + k);
+                        match CASES[k].0 {
+                            Case::Late => ("late: 5 working days", j, "link", ""),
+                            Case::OverHoliday => {
+                                ("over a weekend and a holiday, on time", j, "link", "")
+                            }
+                            Case::DocNumberOnly => (
+                                "matched only by document number",
+                                j,
+                                "doc_number",
+                                "document_to_interpretation,interpretation_to_document",
+                            ),
+                            Case::DocLinksOnly => (
+                                "one-way link: document to interpretation",
+                                j,
+                                "link",
+                                "interpretation_to_document",
+                            ),
+                            Case::InterpLinksOnly => (
+                                "one-way link: interpretation to document",
+                                j,
+                                "link",
+                                "document_to_interpretation",
+                            ),
+                            Case::NoInterpretation => ("no interpretation", None, "", ""),
+                            Case::Personnel => ("personnel notice, excluded", None, "", ""),
+                        }
+                    }
+                };
+            let i = interp.map(|j| plan.art(C_ZCJD, j));
+            out.push(super::InterpretationCase {
+                name,
+                doc_url: url(a),
+                doc_title: a.title.clone(),
+                doc_number: doc_number(a),
+                doc_date: a.date,
+                interp_url: i.map(url),
+                interp_date: i.map(|i| i.date),
+                matched_by,
+                missing_links: missing,
+                finding: expected_interpretation_finding(c, a.idx).unwrap_or(""),
+            });
+        }
+    }
+    out
 }

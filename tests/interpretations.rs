@@ -1,0 +1,224 @@
+//! Policy interpretation (政策解读) end to end on the sample portal at a fixed check point: every
+//! policy document gets the outcome its scenario plants (missing, late, one-way or no links,
+//! matched by link, title or document number, excluded), with the URLs that prove it, in
+//! findings.jsonl, interpretations.csv and summary.csv; `govpatrol page` shows a document's
+//! number and related links.
+
+mod common;
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use common::*;
+use govpatrol::checks::interpretations::Calendar;
+
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has no BOM",
+        path.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_policy_document_gets_its_planted_outcome() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = write_targets(dir.path(), &sites, 50.0);
+    let out = dir.path().join("out");
+    let summary = crawl(&targets, &["portal"], &out, as_of()).await;
+    let portal = &summary.sites[0];
+    let cases = &sites.interpretation_cases;
+    for name in [
+        "linked both ways, same day",
+        "matched only by title, no links",
+        "late: 5 working days",
+        "over a weekend and a holiday, on time",
+        "matched only by document number",
+        "one-way link: document to interpretation",
+        "one-way link: interpretation to document",
+        "no interpretation",
+        "personnel notice, excluded",
+        "decree without interpretation",
+    ] {
+        assert!(cases.iter().any(|c| c.name == name), "no scenario {name}");
+    }
+
+    // Each document: exactly its planted finding, on its own page, with the proving URLs.
+    let by_doc: HashMap<&str, Vec<&govpatrol::checks::Finding>> = portal
+        .findings
+        .iter()
+        .filter(|f| f.check.ends_with("_interpretation"))
+        .fold(HashMap::new(), |mut m, f| {
+            m.entry(f.url.as_str()).or_default().push(f);
+            m
+        });
+    for c in cases {
+        let got: Vec<&str> = by_doc
+            .get(c.doc_url.as_str())
+            .map(|v| v.iter().map(|f| f.check).collect())
+            .unwrap_or_default();
+        let want: Vec<&str> = if c.finding.is_empty() {
+            vec![]
+        } else {
+            vec![c.finding]
+        };
+        assert_eq!(got, want, "{}: {}", c.name, c.doc_url);
+        let Some(f) = by_doc.get(c.doc_url.as_str()).and_then(|v| v.first()) else {
+            continue;
+        };
+        assert_eq!(f.page_url, c.doc_url, "{}", c.name);
+        assert_eq!(f.evidence["title"], c.doc_title.as_str(), "{}", c.name);
+        assert_eq!(f.evidence["date"], c.doc_date.to_string(), "{}", c.name);
+        assert!(
+            c.doc_number
+                .ends_with(f.evidence["doc_number"].as_str().unwrap_or("?"))
+                || f.evidence["doc_number"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with(&c.doc_number),
+            "{}: document number {} vs {}",
+            c.name,
+            f.evidence["doc_number"],
+            c.doc_number
+        );
+        match c.finding {
+            "missing_interpretation" => {
+                assert_eq!(f.severity.as_str(), "deduction");
+            }
+            _ => {
+                assert_eq!(f.severity.as_str(), "warning");
+                assert_eq!(
+                    f.evidence["interpretation_url"],
+                    c.interp_url.as_deref().unwrap(),
+                    "{}",
+                    c.name
+                );
+                assert_eq!(f.evidence["matched_by"][0], c.matched_by, "{}", c.name);
+            }
+        }
+        if c.finding == "late_interpretation" {
+            assert_eq!(f.evidence["working_days"], 5);
+            assert_eq!(f.evidence["max_working_days"], 3);
+            assert_eq!(
+                f.evidence["interpretation_date"],
+                c.interp_date.unwrap().to_string()
+            );
+        }
+        if c.finding == "unlinked_interpretation" {
+            let missing: Vec<&str> = f.evidence["missing_links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(missing.join(","), c.missing_links, "{}", c.name);
+        }
+    }
+
+    // The holiday case is on time only because of the configured holiday.
+    let holiday = cases
+        .iter()
+        .find(|c| c.name == "over a weekend and a holiday, on time")
+        .unwrap();
+    let (d, i) = (holiday.doc_date, holiday.interp_date.unwrap());
+    assert!(i - d >= chrono::Duration::days(5), "spans a weekend");
+    assert_eq!(
+        Calendar::china()
+            .with(&sites.holidays, &[])
+            .working_days_between(d, i),
+        3
+    );
+    assert_eq!(Calendar::china().working_days_between(d, i), 4);
+
+    // interpretations.csv: one row per document, the excluded one says why.
+    let dir_site = &portal.dir;
+    let rows = csv_rows(&dir_site.join("interpretations.csv"));
+    assert_eq!(rows[0][0], "政策文件标题");
+    assert!(rows[0].contains(&"匹配依据".to_string()));
+    assert!(rows[0].contains(&"首次发现".to_string()));
+    for c in cases {
+        let row = rows
+            .iter()
+            .find(|r| r[3] == c.doc_url)
+            .unwrap_or_else(|| panic!("{} has no row in interpretations.csv", c.name));
+        if c.name.contains("excluded") {
+            assert!(row[11].contains("任免"), "{row:?}");
+            continue;
+        }
+        assert_eq!(
+            row[5],
+            c.interp_url.clone().unwrap_or_default(),
+            "{}",
+            c.name
+        );
+        let by = match c.matched_by {
+            "link" => "链接",
+            "title" => "标题",
+            "doc_number" => "文号",
+            _ => "",
+        };
+        assert!(row[8].starts_with(by), "{}: {row:?}", c.name);
+        if c.finding.is_empty() {
+            assert_eq!(row[11], "无", "{}", c.name);
+        } else {
+            assert!(!row[12].is_empty(), "{}: first_seen", c.name);
+        }
+    }
+
+    // summary.csv: coverage figures.
+    let summary_rows = csv_rows(&dir_site.join("summary.csv"));
+    let value = |key: &str| {
+        summary_rows
+            .iter()
+            .find(|r| r[1] == key)
+            .unwrap_or_else(|| panic!("no {key} in summary.csv"))[2]
+            .clone()
+    };
+    let judged = cases
+        .iter()
+        .filter(|c| !c.name.contains("excluded"))
+        .count();
+    let interpreted = cases.iter().filter(|c| c.interp_url.is_some()).count();
+    let on_time = interpreted
+        - cases
+            .iter()
+            .filter(|c| c.finding == "late_interpretation")
+            .count();
+    let both = cases
+        .iter()
+        .filter(|c| c.interp_url.is_some() && c.missing_links.is_empty())
+        .count();
+    assert!(value("policy_documents").starts_with(&format!("{judged}（另有 1 件")));
+    assert!(value("policy_documents").contains("任免×1"));
+    assert!(value("policy_interpreted").starts_with(&format!("{interpreted}/{judged}")));
+    assert!(value("policy_interpreted_on_time").starts_with(&format!("{on_time}/{judged}")));
+    assert!(value("policy_linked_both_ways").starts_with(&format!("{both}/{judged}")));
+
+    // `govpatrol page` shows the document number and the related links it recognised.
+    let doc = cases
+        .iter()
+        .find(|c| c.name == "one-way link: document to interpretation")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_govpatrol"))
+        .args(["page", &doc.doc_url])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("document number (文号): {}", doc.doc_number)),
+        "{text}"
+    );
+    assert!(text.contains("related links (1):"), "{text}");
+    assert!(
+        text.contains(&format!("相关解读: {}", doc.interp_url.as_deref().unwrap())),
+        "{text}"
+    );
+}

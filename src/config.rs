@@ -315,6 +315,7 @@ struct RawColumn {
     window: Option<Spanned<String>>,
     #[serde(default)]
     exclude: bool,
+    reply_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -460,6 +461,16 @@ impl Targets {
                         Window::parse(w.get_ref()).map_err(|m| err(w.span(), Some("window"), m))?,
                     ),
                 };
+                let reply_days = match &rc.reply_days {
+                    Some(d) if !(1..=365).contains(d.get_ref()) => {
+                        return Err(err(
+                            d.span(),
+                            Some("reply_days"),
+                            "must be a number of working days from 1 to 365".into(),
+                        ))
+                    }
+                    d => d.as_ref().map(|d| *d.get_ref()),
+                };
                 columns.push(ColumnConfig {
                     name: rc.name,
                     url: curl,
@@ -467,6 +478,7 @@ impl Targets {
                     level,
                     window,
                     exclude: rc.exclude,
+                    reply_days,
                 });
             }
             if let Some(code) = &rs.site_id_code {

@@ -5,6 +5,8 @@
 //! <out>/<period>/<site id>/broken_links.csv   the webmaster's view of link findings
 //! <out>/<period>/<site id>/stale_columns.csv  stale and empty columns (栏目不更新、空白栏目)
 //! <out>/<period>/<site id>/summary.csv        one row per indicator: value, threshold, verdict
+//! <out>/<period>/<site id>/messages.csv       message findings ([`messages`])
+//! <out>/<period>/<site id>/solicitations.csv  every solicitation and its feedback
 //! ```
 //!
 //! Every file is written to a temporary name in the same folder and renamed into place
@@ -12,6 +14,7 @@
 //! escape the output folder.
 
 pub mod csv;
+pub mod messages;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -373,7 +373,7 @@ fn list_rows(doc: &Html, base: &Url, out: &mut Interactions) {
             continue;
         }
         let text = text_of(li);
-        let segs = labelled(&[text.clone()]);
+        let segs = labelled(std::slice::from_ref(&text));
         let dates: Vec<NaiveDate> = find_dates(&text, None).into_iter().map(|d| d.0).collect();
         if let Some(st) = mstatus {
             let asked = segs.date(ASKED).or(dates.first().copied());

@@ -588,7 +588,7 @@ pub fn gather_messages(
 ) -> Result<MessagesReport, StoreError> {
     use checks::messages as m;
     use std::collections::HashMap;
-    let rules = m::Rules::default();
+    let rules = &site.messages;
     let mut messages = Vec::new();
     let mut solicitations = Vec::new();
     let mut titles: Vec<(String, String)> = Vec::new();
@@ -670,7 +670,7 @@ pub fn gather_messages(
         .map(|f| f.url.as_str())
         .collect();
     for c in &by_column {
-        let (f, s) = m::judge_column(&site.id, c, as_of, &rules, &observed_at);
+        let (f, s) = m::judge_column(&site.id, c, as_of, rules, &observed_at);
         report.findings.extend(
             f.into_iter()
                 .filter(|f| !(f.check == columns::STALE_COLUMN && stale.contains(f.url.as_str()))),
@@ -683,7 +683,7 @@ pub fn gather_messages(
         &m::merge_solicitations(solicitations),
         &titles,
         as_of,
-        &rules,
+        rules,
         &observed_at,
     );
     report.findings.extend(f);

@@ -351,8 +351,11 @@ fn tables(doc: &Html, base: &Url, out: &mut Interactions) {
 
 /// The own text of the elements inside `e` that are a status tag: the whole text of a child
 /// element equals a status word.
+/// Only children and grandchildren are looked at, so nested lists stay linear.
 fn tag_texts(e: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
-    e.descendent_elements()
+    e.children()
+        .filter_map(ElementRef::wrap)
+        .flat_map(|c| std::iter::once(c).chain(c.children().filter_map(ElementRef::wrap)))
         .filter(|d| d.value().name() != "a")
         .map(text_of)
         .filter(|t| t.chars().count() <= 6)
@@ -614,7 +617,14 @@ fn message_page(doc: &Html, url: &Url) -> Option<Message> {
 
 /// A solicitation's own page: a labelled period or deadline.
 fn solicitation_page(doc: &Html, url: &Url) -> Option<Solicitation> {
-    let l = labelled(&segments(doc.root_element()));
+    let segs = segments(doc.root_element());
+    if !segs
+        .iter()
+        .any(|s| PERIOD.iter().chain(PERIOD_END).any(|l| s.contains(l)))
+    {
+        return None;
+    }
+    let l = labelled(&segs);
     if !l.has(PERIOD) && !l.has(PERIOD_END) {
         return None;
     }
@@ -627,8 +637,7 @@ fn solicitation_page(doc: &Html, url: &Url) -> Option<Solicitation> {
         .value(STATUS)
         .and_then(|s| solicitation_word(&s))
         .or_else(|| {
-            segments(doc.root_element())
-                .iter()
+            segs.iter()
                 .filter(|s| s.chars().count() <= 6)
                 .find_map(|s| solicitation_word(s))
         })

@@ -240,6 +240,8 @@ pub struct Site {
     pub site_id_code: Option<String>,
     /// The expected ICP备案编号 (`icp`), checked against the homepage footer.
     pub icp: Option<String>,
+    /// The limits of the message and solicitation checks (`[messages]`, same for every site).
+    pub messages: crate::checks::messages::Rules,
 }
 
 impl Site {
@@ -302,6 +304,8 @@ struct RawInterpretation {
 struct RawTargets {
     #[serde(default)]
     defaults: Option<Spanned<CrawlSettings>>,
+    #[serde(default)]
+    messages: Option<RawMessages>,
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
     #[serde(default)]
@@ -340,6 +344,19 @@ struct RawColumn {
     window: Option<Spanned<String>>,
     #[serde(default)]
     exclude: bool,
+    reply_days: Option<Spanned<i64>>,
+}
+
+/// `[messages]`: the limits of the message and solicitation checks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessages {
+    reply_days: Option<Spanned<i64>>,
+    feedback_grace_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+    #[serde(default)]
+    workdays: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +402,46 @@ impl Targets {
         if let Some(d) = &raw.defaults {
             validate_settings(d.get_ref(), d.span(), &err)?;
             defaults.apply(d.get_ref());
+        }
+
+        let mut messages = crate::checks::messages::Rules::default();
+        if let Some(m) = &raw.messages {
+            for (v, key, target) in [
+                (&m.reply_days, "reply_days", &mut messages.reply_days),
+                (
+                    &m.feedback_grace_days,
+                    "feedback_grace_days",
+                    &mut messages.feedback_grace_days,
+                ),
+            ] {
+                if let Some(v) = v {
+                    if !(1..=365).contains(v.get_ref()) {
+                        return Err(err(
+                            v.span(),
+                            Some(key),
+                            "must be from 1 to 365 days".into(),
+                        ));
+                    }
+                    *target = *v.get_ref();
+                }
+            }
+            for (list, key, set) in [
+                (&m.holidays, "holidays", &mut messages.holidays.off),
+                (&m.workdays, "workdays", &mut messages.holidays.worked),
+            ] {
+                for d in list {
+                    let day = chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(
+                        |_| {
+                            err(
+                                d.span(),
+                                Some(key),
+                                format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
+                            )
+                        },
+                    )?;
+                    set.insert(day);
+                }
+            }
         }
 
         let mut seen = HashSet::new();
@@ -485,6 +542,16 @@ impl Targets {
                         Window::parse(w.get_ref()).map_err(|m| err(w.span(), Some("window"), m))?,
                     ),
                 };
+                let reply_days = match &rc.reply_days {
+                    Some(d) if !(1..=365).contains(d.get_ref()) => {
+                        return Err(err(
+                            d.span(),
+                            Some("reply_days"),
+                            "must be a number of working days from 1 to 365".into(),
+                        ))
+                    }
+                    d => d.as_ref().map(|d| *d.get_ref()),
+                };
                 columns.push(ColumnConfig {
                     name: rc.name,
                     url: curl,
@@ -492,6 +559,7 @@ impl Targets {
                     level,
                     window,
                     exclude: rc.exclude,
+                    reply_days,
                 });
             }
             if let Some(code) = &rs.site_id_code {
@@ -518,6 +586,7 @@ impl Targets {
                 columns,
                 site_id_code: rs.site_id_code.map(Spanned::into_inner),
                 icp: rs.icp,
+                messages: messages.clone(),
             });
         }
         if sites.is_empty() {
@@ -683,6 +752,30 @@ mod tests {
 
     const SITE: &str =
         "[[site]]\nid = \"a\"\nname = \"A\"\nurl = \"http://a.gov.cn/\"\nrole = \"portal\"\n";
+
+    #[test]
+    fn message_limits_and_holidays() {
+        let t = parse(&format!(
+            "[messages]\nreply_days = 5\nholidays = [\"2026-10-01\"]\nworkdays = [\"2026-10-10\"]\n{SITE}[[site.column]]\nname = \"信箱\"\nurl = \"/xx/\"\nreply_days = 3\n"
+        ))
+        .unwrap();
+        let s = &t.sites[0];
+        assert_eq!(s.messages.reply_days, 5);
+        assert_eq!(s.messages.feedback_grace_days, 30);
+        assert_eq!(s.messages.holidays.off.len(), 1);
+        assert_eq!(s.messages.holidays.worked.len(), 1);
+        assert_eq!(s.columns[0].reply_days, Some(3));
+        let e = parse(&format!("[messages]\nholidays = [\"10/01\"]\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.toml:2:") && e.contains("holidays"), "{e}");
+        let e = parse(&format!(
+            "{SITE}[[site.column]]\nurl = \"/x/\"\nreply_days = 0\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("reply_days"), "{e}");
+    }
 
     #[test]
     fn unknown_key_names_file_line_and_key() {

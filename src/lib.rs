@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod calendar;
 pub mod checks;
 pub mod columns_cmd;
 pub mod config;

@@ -7,9 +7,10 @@
 //! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
 //! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
-//! [`gather_columns`], then policy interpretations: [`gather_interpretations`]), records the
-//! findings with their `first_seen`, and writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl,
-//! broken_links.csv, stale_columns.csv, interpretations.csv, summary.csv). A stop signal ends it
+//! [`gather_columns`], then policy interpretations: [`gather_interpretations`], then messages
+//! and solicitations: [`gather_messages`]), records the findings with their `first_seen`, and
+//! writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
+//! interpretations.csv, messages.csv, solicitations.csv, summary.csv). A stop signal ends it
 //! early with every finished URL stored; running the same command again continues.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
@@ -26,6 +27,7 @@ use tokio::sync::watch;
 use crate::checks::columns::{
     self, ColumnStatus, HomepageStatus, Item, ItemDateSource, VetoCounts,
 };
+use crate::checks::messages::{MessageStats, SolicitationStatusRow};
 use crate::checks::{self, interpretations, links::LinkRef, Finding};
 use crate::config::{Site, Targets};
 use crate::crawl::{self, fetch::Fetcher, frontier::Frontier, CrawlEnd, Progress};
@@ -431,16 +433,24 @@ pub fn check_and_report(
     let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
     let interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
     findings.extend(interpretation.findings.iter().cloned());
+    let msgs = gather_messages(store, site, run, &facts.homepages, as_of, &cols, &failures)?;
+    findings.extend(msgs.findings.iter().cloned());
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);
     let mut summary = report::summary_rows(&findings, &cols.veto, cols.homepage.as_ref());
     summary.extend(report::interpretation_rows(&interpretation));
+    summary.extend(report::messages::summary_rows(
+        &msgs.site_stats,
+        &msgs.column_stats,
+        &findings,
+    ));
     report::add_score_rows(&mut summary, &score);
     store.save_score(run, &score)?;
     let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
     crate::site_health::write_report(&dir, &health)?;
     report::write_interpretations(&dir, &interpretation, &findings)?;
+    report::messages::write(&dir, &findings, &msgs.solicitations)?;
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,
@@ -782,6 +792,151 @@ pub fn gather_interpretations(
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     interps.sort_by(|a, b| a.url.cmp(&b.url));
     Ok((docs, interps))
+}
+
+/// What the message and solicitation checks found for one stored run.
+#[derive(Debug, Clone, Default)]
+pub struct MessagesReport {
+    /// Per consultation column (and one for messages outside any known column).
+    pub column_stats: Vec<MessageStats>,
+    pub site_stats: MessageStats,
+    pub solicitations: Vec<SolicitationStatusRow>,
+    /// `unanswered_message`, `late_reply`, `stale_column` (replies), `solicitation_without_feedback`,
+    /// `short_solicitation_period`, `no_consultation_channel`.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads the messages and solicitations stored with a run's pages, assigns each message to its
+/// consultation column (the column whose list shows it, else the column whose folder holds it)
+/// and runs [`checks::messages`] at `as_of`.
+pub fn gather_messages(
+    store: &Store,
+    site: &Site,
+    run: i64,
+    homepages: &[String],
+    as_of: NaiveDate,
+    cols: &ColumnsReport,
+    failures: &[store::UrlRecord],
+) -> Result<MessagesReport, StoreError> {
+    use checks::messages as m;
+    use std::collections::HashMap;
+    let rules = &site.messages;
+    let mut messages = Vec::new();
+    let mut solicitations = Vec::new();
+    let mut titles: Vec<(String, String)> = Vec::new();
+    let mut observed_at = String::new();
+    store.for_each_page_content(run, |p| {
+        if p.id == 0 {
+            observed_at = p.fetched_at.clone();
+        }
+        for i in &p.content.items {
+            titles.push((i.title.clone(), i.url.to_string()));
+        }
+        if let (Some(t), crate::extract::PageKind::Article) = (&p.title, p.content.kind) {
+            titles.push((t.clone(), p.url.clone()));
+        }
+        for msg in p.content.messages {
+            messages.push((p.url.clone(), msg));
+        }
+        for s in p.content.solicitations {
+            solicitations.push((p.url.clone(), s));
+        }
+    })?;
+    // Where each message is listed: its list page.
+    let mut listed: HashMap<String, String> = HashMap::new();
+    for (page, msg) in &messages {
+        if msg.layout != crate::extract::messages::Layout::Page {
+            if let Some(u) = &msg.url {
+                listed.entry(u.to_string()).or_insert_with(|| page.clone());
+            }
+        }
+    }
+    let consultation: Vec<&ColumnStatus> = cols
+        .columns
+        .iter()
+        .filter(|c| c.column.category == columns::Category::Consultation && !c.column.exclude)
+        .collect();
+    let folder = |u: &str| u.rsplit_once('/').map_or(u, |(d, _)| d).to_string();
+    let column_of = |u: &str| -> Option<&ColumnStatus> {
+        consultation
+            .iter()
+            .find(|c| c.column.url == u)
+            .or_else(|| {
+                consultation
+                    .iter()
+                    .filter(|c| u.starts_with(&(folder(&c.column.url) + "/")))
+                    .max_by_key(|c| c.column.url.len())
+            })
+            .copied()
+    };
+    let mut by_column: Vec<m::ColumnMessages> = Vec::new();
+    for (page, msg) in m::merge(messages) {
+        let key = msg.url.as_ref().map(|u| u.to_string());
+        let list = key
+            .and_then(|k| listed.get(&k).cloned())
+            .unwrap_or(page.clone());
+        let (name, url) = match column_of(&list) {
+            Some(c) => (c.column.name.clone(), c.column.url.clone()),
+            None => ("未识别栏目".to_string(), folder(&list) + "/"),
+        };
+        let reply_days = site
+            .columns
+            .iter()
+            .find(|c| c.url.as_str() == url)
+            .and_then(|c| c.reply_days);
+        match by_column.iter_mut().find(|c| c.url == url) {
+            Some(c) => c.messages.push((page, msg)),
+            None => by_column.push(m::ColumnMessages {
+                name,
+                url,
+                reply_days,
+                messages: vec![(page, msg)],
+            }),
+        }
+    }
+    let mut report = MessagesReport::default();
+    let stale: std::collections::HashSet<&str> = cols
+        .findings
+        .iter()
+        .filter(|f| f.check == columns::STALE_COLUMN)
+        .map(|f| f.url.as_str())
+        .collect();
+    for c in &by_column {
+        let (f, s) = m::judge_column(&site.id, c, as_of, rules, &observed_at);
+        report.findings.extend(
+            f.into_iter()
+                .filter(|f| !(f.check == columns::STALE_COLUMN && stale.contains(f.url.as_str()))),
+        );
+        report.column_stats.push(s);
+    }
+    report.site_stats = m::site_stats(&report.column_stats);
+    let (f, rows) = m::judge_solicitations(
+        &site.id,
+        &m::merge_solicitations(solicitations),
+        &titles,
+        as_of,
+        rules,
+        &observed_at,
+    );
+    report.findings.extend(f);
+    report.solicitations = rows;
+    if site.role == crate::config::Role::Portal {
+        // Broken: failed for good (401/403/429 need a person, they are not broken).
+        let broken = |u: &str| {
+            failures
+                .iter()
+                .any(|r| r.url == u && !matches!(r.result.status, Some(401 | 403 | 429)))
+        };
+        let entries: Vec<(String, bool)> = consultation
+            .iter()
+            .map(|c| (c.column.url.clone(), broken(&c.column.url)))
+            .collect();
+        let home = homepages.first().cloned().unwrap_or_default();
+        report
+            .findings
+            .extend(m::channel_finding(&site.id, &home, &entries, &observed_at));
+    }
+    Ok(report)
 }
 
 fn spawn_progress(

@@ -54,7 +54,15 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
         );
     }
     // Every [[site.column]] key is documented in a comment and used by the portal's columns.
-    for key in ["name", "url", "category", "level", "window", "exclude"] {
+    for key in [
+        "name",
+        "url",
+        "category",
+        "level",
+        "window",
+        "exclude",
+        "reply_days",
+    ] {
         assert!(
             lines
                 .iter()
@@ -62,8 +70,25 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
             "[[site.column]] key {key} is not documented"
         );
     }
+    // Every [messages] key has a comment line above it, and the file's values are read.
+    for key in ["reply_days", "feedback_grace_days", "holidays", "workdays"] {
+        let i = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{key} =")))
+            .unwrap_or_else(|| panic!("{key} is not in targets.toml [messages]"));
+        assert!(
+            lines[i - 1].starts_with('#'),
+            "{key} has no comment above it"
+        );
+    }
     let t = govpatrol::config::Targets::load("targets.toml".as_ref()).unwrap();
     let mee = t.sites.iter().find(|s| s.id == "mee").unwrap();
+    assert_eq!(mee.messages.reply_days, 10);
+    assert!(mee
+        .messages
+        .holidays
+        .off
+        .contains(&chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()));
     let urls: Vec<&str> = mee.columns.iter().map(|c| c.url.path()).collect();
     for path in [
         "/ywdt/",
@@ -81,7 +106,15 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
     )
     .unwrap_err()
     .to_string();
-    for key in ["name", "url", "category", "level", "window", "exclude"] {
+    for key in [
+        "name",
+        "url",
+        "category",
+        "level",
+        "window",
+        "exclude",
+        "reply_days",
+    ] {
         assert!(
             err.contains(key),
             "{key} missing from the column keys: {err}"

@@ -310,6 +310,9 @@ pub struct ColumnConfig {
     pub window: Option<Window>,
     /// A finished topic column (专题 that ended): never judged, never counted.
     pub exclude: bool,
+    /// A consultation column's expected reply time in working days (default 10; see
+    /// [`crate::checks::messages`]).
+    pub reply_days: Option<i64>,
 }
 
 /// Where a row's date came from.
@@ -1343,6 +1346,7 @@ mod tests {
             level: None,
             window: None,
             exclude: true,
+            reply_days: None,
         };
         let cols = discover_columns(std::slice::from_ref(&ex), &pages, &dates, &texts, &[]);
         assert_eq!(cols.len(), 3);
@@ -1354,6 +1358,7 @@ mod tests {
             level: Some(1),
             window: Some(Window::Months(1)),
             exclude: false,
+            reply_days: None,
         };
         let cols = discover_columns(&[only], &pages, &dates, &texts, &[]);
         assert_eq!(cols.len(), 1);

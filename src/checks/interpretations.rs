@@ -20,9 +20,9 @@
 //! - Lateness counts *working days* ([`Calendar`]): weekends and public holidays do not count,
 //!   make-up working days (调休上班) do. More than 3 (configurable) is late.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
-use chrono::{Datelike, Months, NaiveDate, Weekday};
+use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 
@@ -32,163 +32,12 @@ pub const MISSING_INTERPRETATION: &str = "missing_interpretation";
 pub const LATE_INTERPRETATION: &str = "late_interpretation";
 pub const UNLINKED_INTERPRETATION: &str = "unlinked_interpretation";
 
-/// Public holidays (法定节假日及调休放假日) of 2025, from 国务院办公厅关于2025年部分节假日安排的
-/// 通知 (国办发明电〔2024〕12号), and of 2026, from 国务院办公厅关于2026年部分节假日安排的通知
-/// (国办发明电〔2025〕7号). The 2026 dates were transcribed without the notice at hand: check them
-/// against it and override in `[interpretation]` of targets.toml if they differ.
-pub const CHINA_HOLIDAYS: &[&str] = &[
-    // 2025
-    "2025-01-01",
-    "2025-01-28",
-    "2025-01-29",
-    "2025-01-30",
-    "2025-01-31",
-    "2025-02-01",
-    "2025-02-02",
-    "2025-02-03",
-    "2025-02-04",
-    "2025-04-04",
-    "2025-04-05",
-    "2025-04-06",
-    "2025-05-01",
-    "2025-05-02",
-    "2025-05-03",
-    "2025-05-04",
-    "2025-05-05",
-    "2025-05-31",
-    "2025-06-01",
-    "2025-06-02",
-    "2025-10-01",
-    "2025-10-02",
-    "2025-10-03",
-    "2025-10-04",
-    "2025-10-05",
-    "2025-10-06",
-    "2025-10-07",
-    "2025-10-08",
-    // 2026
-    "2026-01-01",
-    "2026-01-02",
-    "2026-01-03",
-    "2026-02-15",
-    "2026-02-16",
-    "2026-02-17",
-    "2026-02-18",
-    "2026-02-19",
-    "2026-02-20",
-    "2026-02-21",
-    "2026-02-22",
-    "2026-02-23",
-    "2026-04-04",
-    "2026-04-05",
-    "2026-04-06",
-    "2026-05-01",
-    "2026-05-02",
-    "2026-05-03",
-    "2026-05-04",
-    "2026-05-05",
-    "2026-06-19",
-    "2026-06-20",
-    "2026-06-21",
-    "2026-09-25",
-    "2026-09-26",
-    "2026-09-27",
-    "2026-10-01",
-    "2026-10-02",
-    "2026-10-03",
-    "2026-10-04",
-    "2026-10-05",
-    "2026-10-06",
-    "2026-10-07",
-];
-
-/// Make-up working days (调休上班, weekends that are worked) of the same two notices.
-pub const CHINA_WORKDAYS: &[&str] = &[
-    // 2025
-    "2025-01-26",
-    "2025-02-08",
-    "2025-04-27",
-    "2025-09-28",
-    "2025-10-11",
-    // 2026
-    "2026-01-04",
-    "2026-02-14",
-    "2026-02-28",
-    "2026-05-09",
-    "2026-09-20",
-    "2026-10-10",
-];
+pub use crate::calendar::{Calendar, CHINA_HOLIDAYS, CHINA_WORKDAYS};
 
 /// Title patterns of documents that need no interpretation (default `exclude_titles`).
 pub const DEFAULT_EXCLUDE_TITLES: &[&str] = &[
     "任免", "任职", "免职", "会议", "更正", "勘误", "废止", "撤销",
 ];
-
-/// Working days: Monday to Friday, minus public holidays, plus make-up working days.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Calendar {
-    pub holidays: BTreeSet<NaiveDate>,
-    pub workdays: BTreeSet<NaiveDate>,
-}
-
-fn dates(list: &[&str]) -> BTreeSet<NaiveDate> {
-    list.iter()
-        .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .collect()
-}
-
-impl Calendar {
-    /// China's official holidays and make-up working days ([`CHINA_HOLIDAYS`], [`CHINA_WORKDAYS`]).
-    pub fn china() -> Calendar {
-        Calendar {
-            holidays: dates(CHINA_HOLIDAYS),
-            workdays: dates(CHINA_WORKDAYS),
-        }
-    }
-
-    /// Adds holidays and make-up working days (a configured day wins over a default one).
-    pub fn with(mut self, holidays: &[NaiveDate], workdays: &[NaiveDate]) -> Calendar {
-        for d in holidays {
-            self.workdays.remove(d);
-            self.holidays.insert(*d);
-        }
-        for d in workdays {
-            self.holidays.remove(d);
-            self.workdays.insert(*d);
-        }
-        self
-    }
-
-    pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        if self.workdays.contains(&d) {
-            return true;
-        }
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
-    }
-
-    /// Working days after `from` up to and including `to` (0 when `to` is not after `from`):
-    /// a document of Thursday interpreted on the next Monday is 2 working days later.
-    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        from.iter_days()
-            .skip(1)
-            .take_while(|d| *d <= to)
-            .filter(|d| self.is_working_day(*d))
-            .count() as i64
-    }
-
-    /// The day `n` working days after `from`.
-    pub fn add_working_days(&self, from: NaiveDate, n: i64) -> NaiveDate {
-        let mut d = from;
-        let mut left = n;
-        while left > 0 {
-            d = d.succ_opt().expect("date in range");
-            if self.is_working_day(d) {
-                left -= 1;
-            }
-        }
-        d
-    }
-}
 
 /// The `[interpretation]` settings of targets.toml.
 #[derive(Debug, Clone, PartialEq)]

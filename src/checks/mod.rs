@@ -11,11 +11,13 @@
 //! | `site_unreachable`, `too_few_probes`, `tls_certificate`, `ipv6_not_ready` | [`availability`] |
 //! | `missing_metadata`, `metadata_mismatch` | [`metadata`] |
 //! | `missing_interpretation`, `late_interpretation`, `unlinked_interpretation` | [`interpretations`] |
+//! | `unanswered_message`, `late_reply`, `solicitation_without_feedback`, `short_solicitation_period`, `no_consultation_channel` | [`messages`] |
 
 pub mod availability;
 pub mod columns;
 pub mod interpretations;
 pub mod links;
+pub mod messages;
 pub mod metadata;
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,8 @@ const CHECKS: &[&str] = &[
     availability::TLS_CERTIFICATE,
     availability::IPV6_NOT_READY,
     metadata::METADATA_MISMATCH,
+    messages::SHORT_SOLICITATION_PERIOD,
+    messages::NO_CONSULTATION_CHANNEL,
 ];
 
 /// The static name of a check read back from the store.

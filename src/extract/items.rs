@@ -95,7 +95,7 @@ fn text_of(e: ElementRef<'_>) -> String {
 }
 
 /// `href` resolved against the base, or `None` for script, mail and in-page links.
-fn link_url(a: ElementRef<'_>, base: &Url) -> Option<Url> {
+pub(crate) fn link_url(a: ElementRef<'_>, base: &Url) -> Option<Url> {
     let href = a.value().attr("href")?.trim();
     let lower = href.to_ascii_lowercase();
     if href.is_empty()

@@ -23,6 +23,7 @@ pub mod charset;
 pub mod dates;
 pub mod identity;
 pub mod items;
+pub mod messages;
 pub mod policy;
 
 use std::borrow::Cow;
@@ -90,6 +91,12 @@ pub struct PageContent {
     /// An article's related links (相关解读 / 相关文件 / 原文 blocks, [`policy::related_links`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<policy::RelatedLink>,
+    /// Messages (留言) on this page: list rows or the message page itself ([`messages::read`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<messages::Message>,
+    /// Solicitations (征集) on this page: list rows or the solicitation page itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solicitations: Vec<messages::Solicitation>,
 }
 
 /// Reads what the column checks need from a parsed page (see [`PageContent`]).
@@ -100,7 +107,19 @@ pub struct PageContent {
 ///
 /// A homepage (`homepage`) is never a list page: its rows are those of all its blocks, for the
 /// homepage update check.
+///
+/// Any page but the homepage also gets its messages and solicitations ([`messages::read`]).
 pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
+    let mut c = column_content(doc, url, homepage);
+    if !homepage {
+        let found = messages::read(doc, url);
+        c.messages = found.messages;
+        c.solicitations = found.solicitations;
+    }
+    c
+}
+
+fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     let column = items::column_meta(doc);
     let article_tags = doc.select(&META).any(|m| {
         m.value().attr("name").is_some_and(|n| {

@@ -6,6 +6,8 @@
 //! <out>/<period>/<site id>/stale_columns.csv  stale and empty columns (栏目不更新、空白栏目)
 //! <out>/<period>/<site id>/interpretations.csv policy documents and their interpretations
 //! <out>/<period>/<site id>/summary.csv        one row per indicator: value, threshold, verdict
+//! <out>/<period>/<site id>/messages.csv       message findings ([`messages`])
+//! <out>/<period>/<site id>/solicitations.csv  every solicitation and its feedback
 //! ```
 //!
 //! Every file is written to a temporary name in the same folder and renamed into place
@@ -14,6 +16,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod messages;
 pub mod notice;
 
 use std::io::Write;

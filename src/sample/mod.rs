@@ -6,7 +6,9 @@
 //! columns of every category that are fresh, stale a few days over their window, empty, undated,
 //! with an old pinned row, a finished topic excluded by configuration; a unit whose homepage has
 //! not changed in three weeks; two articles with suspect dates; policy documents with every
-//! interpretation outcome, see [`InterpretationCase`]) and
+//! interpretation outcome, see [`InterpretationCase`]);
+//! not changed in three weeks; two articles with suspect dates; a mailbox and solicitations with
+//! every message and solicitation outcome, see `portal/mailbox.rs`) and
 //! tricky-but-fine links (transient errors, redirects, a slow page, GBK pages with Chinese hrefs,
 //! robots-disallowed pages). [`SampleSites::planted`] is the exact list a correct crawler must
 //! report; it is computed from the same data that renders the pages, by walking the sites the way

@@ -17,6 +17,8 @@ use super::html::{
 };
 use super::Ctx;
 
+mod mailbox;
+
 pub(crate) const SITE_NAME: &str = "中华人民共和国示例生态环境部";
 const SHORT: &str = "示例生态环境部";
 pub(crate) const SITE_ID_CODE: &str = "bm17000099";
@@ -686,6 +688,7 @@ pub(crate) fn build(ctx: &Ctx) -> SiteContent {
             article(ctx, &plan, &mut site, c, i);
         }
     }
+    mailbox::build(ctx, &mut site);
     specials(ctx, &plan, &mut site);
     site
 }
@@ -1001,6 +1004,9 @@ fn section_page(ctx: &Ctx, plan: &Plan, s: &(&str, &str)) -> Resource {
             }
         }
         p.raw("</ul></div>\n");
+    }
+    if s.0 == HDJL.0 {
+        mailbox::section_links(&mut p);
     }
     footer(&mut p, ctx);
     p.finish(false)
@@ -1670,6 +1676,9 @@ pub(crate) fn expected(ctx: &Ctx) -> (Vec<super::ExpectedColumn>, Vec<super::Pla
             }
         }
     }
+    let (mcols, mplanted) = mailbox::expected(ctx);
+    cols.extend(mcols);
+    planted.extend(mplanted);
     (cols, planted)
 }
 

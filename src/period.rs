@@ -606,23 +606,19 @@ pub fn build(
     })
 }
 
-/// The date `days` working days after `from` (weekends skipped; no holiday calendar yet).
+/// The date `days` working days after `from`: weekends and China's public holidays skipped,
+/// make-up working days counted ([`crate::calendar::Calendar::china`]).
 ///
 /// ```
 /// use chrono::NaiveDate;
 /// let thu = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
 /// assert_eq!(govpatrol::period::add_working_days(thu, 15).to_string(), "2026-12-17");
+/// // Across 国庆 2025 (10-01 to 10-08 off, Saturday 10-11 worked).
+/// let tue = NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
+/// assert_eq!(govpatrol::period::add_working_days(tue, 2).to_string(), "2025-10-10");
 /// ```
 pub fn add_working_days(from: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = from;
-    let mut left = days;
-    while left > 0 {
-        d = d.succ_opt().expect("date in range");
-        if d.weekday().number_from_monday() <= 5 {
-            left -= 1;
-        }
-    }
-    d
+    crate::calendar::Calendar::china().add_working_days(from, i64::from(days))
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! Content (outputs.md): the addressee (the site's owner), the period and check point, the
 //! verdict and score, the problems numbered and grouped by check with their URLs and evidence,
 //! what to do for each in plain words for a webmaster, the deadline (`deadline_working_days` of
-//! `[scoring]`, default 15 working days after the issue date — weekends are skipped, public
-//! holidays are not known yet and the notice says so), how to report back, and the problems
+//! `[scoring]`, default 15 working days after the issue date — weekends and the official public
+//! holidays skipped, see [`crate::calendar`]), how to report back, and the problems
 //! fixed since the last notice.
 //!
 //! No Word file: no maintained Rust crate writes .docx well enough yet; the HTML opens in Word
@@ -89,7 +89,7 @@ impl<'a> Notice<'a> {
 
     fn deadline_text(&self) -> String {
         format!(
-            "请于 {} 前完成整改（自本通知之日起 {} 个工作日；只扣除了周末，未扣除法定节假日，遇节假日请顺延）。",
+            "请于 {} 前完成整改（自本通知之日起 {} 个工作日，已扣除周末和法定节假日）。",
             self.deadline, self.report.deadline_working_days
         )
     }

@@ -14,21 +14,6 @@ fn govpatrol() -> Command {
     Command::new(env!("CARGO_BIN_EXE_govpatrol"))
 }
 
-fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
-    let bytes = std::fs::read(path).unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "{} has no BOM",
-        path.display()
-    );
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(&bytes[3..]);
-    r.records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_column_verdict_is_pinned_at_the_check_point() {
     let sites = sample().await;

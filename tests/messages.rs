@@ -8,21 +8,6 @@ use chrono::Duration;
 use common::*;
 use govpatrol::calendar::{working_days_between, Holidays};
 
-fn rows(path: &std::path::Path) -> Vec<Vec<String>> {
-    let bytes = std::fs::read(path).unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "{} has a BOM",
-        path.display()
-    );
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(&bytes[3..]);
-    r.records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_and_solicitation_outcome() {
     let sites = sample().await;
@@ -88,7 +73,7 @@ async fn every_message_and_solicitation_outcome() {
 
     // summary.csv: the veto count and the statistics per column and site.
     let site_dir = out.join("2026-11").join("portal");
-    let summary_rows = rows(&site_dir.join("summary.csv"));
+    let summary_rows = csv_rows(&site_dir.join("summary.csv"));
     let value = |key: &str, indicator: &str| -> String {
         summary_rows
             .iter()
@@ -123,7 +108,7 @@ async fn every_message_and_solicitation_outcome() {
     assert!(value("message_stats_site", "全站").starts_with("收到 15，已回复 11，回复率 73.3%"));
 
     // messages.csv: one row per message finding.
-    let m = rows(&site_dir.join("messages.csv"));
+    let m = csv_rows(&site_dir.join("messages.csv"));
     assert_eq!(m[0][0], "问题编号");
     assert_eq!(m.len(), 1 + 4);
     assert!(m
@@ -131,7 +116,7 @@ async fn every_message_and_solicitation_outcome() {
         .any(|r| r[1] == "留言超过3个月未回复" && r[2] == "单项否决"));
 
     // solicitations.csv: every solicitation, its feedback, its verdict.
-    let s = rows(&site_dir.join("solicitations.csv"));
+    let s = csv_rows(&site_dir.join("solicitations.csv"));
     assert_eq!(s.len(), 1 + 4);
     let row = |file: &str| {
         s.iter()

@@ -87,3 +87,19 @@ pub fn finding_ids(path: &Path) -> Vec<String> {
     ids.sort();
     ids
 }
+
+/// The rows of a CSV report (header included), after checking its byte-order mark.
+pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has no BOM",
+        path.display()
+    );
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}

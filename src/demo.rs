@@ -1,7 +1,8 @@
 //! `govpatrol demo`: the main job, end to end, on the built-in sample ministry site.
 //!
 //! Starts [`crate::sample`] on 127.0.0.1 (a ministry portal and two unit sites, ephemeral ports),
-//! writes a targets file for them next to the reports, runs [`crate::run::crawl`] and returns the
+//! writes a targets file for them next to the reports, runs [`crate::run::crawl`], builds the
+//! month's report.html and rectification notices ([`crate::period::rebuild`]) and returns the
 //! summary. The tests crawl the same site with the same configuration ([`targets_toml`]).
 
 use std::path::Path;
@@ -76,5 +77,10 @@ pub async fn run_demo(
     opts.as_of = as_of;
     opts.fresh = true;
     let summary = run::crawl(&targets, &opts, stop).await?;
+    if !summary.interrupted {
+        // The office's view of the month: report.html and the rectification notices.
+        let period = crate::period::Period::parse(&summary.period)?;
+        crate::period::rebuild(&targets, out, &period)?;
+    }
     Ok((summary, sites))
 }

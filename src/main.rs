@@ -415,7 +415,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("demo failed")?;
             let code = finish(&summary, false);
             println!(
-                "\nThe sample sites had {} planted defects. Reports are in {}/{}/",
+                "\nThe sample sites had {} planted defects. Reports are in {}/{}/ \
+                 (the office's report: report.html; notices: notices/)",
                 sites.planted.len(),
                 out.display(),
                 summary.period

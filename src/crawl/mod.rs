@@ -94,12 +94,21 @@ fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Pars
     let enc = charset::encoding_for(decoded.encoding);
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
     let doc = extract::parse_html(&decoded.text);
-    let facts = extract::facts_of(&doc, &f.final_url, enc);
+    let (mut facts, text) = extract::base_facts(&doc, &f.final_url, enc);
     let content = if content && facts.soft404.is_none() {
         extract::page_content(&doc, &f.final_url, homepage)
     } else {
         extract::PageContent::default()
     };
+    // The kind is worked out once: by the column rules when they ran, else by the metadata rules.
+    facts.kind = if content.kind != extract::PageKind::Other || content != Default::default() {
+        content.kind
+    } else {
+        extract::identity::page_kind(&doc, &f.final_url, &facts.meta)
+    };
+    if homepage {
+        facts.footer = extract::identity::footer_facts(&text, &facts.links);
+    }
     Some(Parsed {
         facts,
         content,

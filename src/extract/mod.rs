@@ -404,6 +404,16 @@ fn scan(doc: &Html) -> Scan<'_> {
 
 /// [`extract`] on an already parsed document.
 pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts {
+    let (mut f, text) = base_facts(doc, url, encoding);
+    f.kind = identity::page_kind(doc, url, &f.meta);
+    f.footer = identity::footer_facts(&text, &f.links);
+    f
+}
+
+/// [`facts_of`] without the page kind and the footer (left at their defaults), with the page's
+/// visible text: the crawl takes the kind from [`page_content`] and reads the footer on the
+/// homepage only, since the per-page path is hot and nothing should be worked out twice.
+pub fn base_facts(doc: &Html, url: &Url, encoding: &'static Encoding) -> (PageFacts, String) {
     let s = scan(doc);
     let base = s
         .base
@@ -412,15 +422,16 @@ pub fn facts_of(doc: &Html, url: &Url, encoding: &'static Encoding) -> PageFacts
     let links = resolve_links(&s.links, &base, encoding);
     let title = s.title.unwrap_or_default();
     let text = collapse(&s.text);
-    PageFacts {
+    let facts = PageFacts {
         soft404: soft404_reason(&title, &text),
         fingerprint: fingerprint(&title, &text),
-        kind: identity::page_kind(doc, url, &s.meta),
-        footer: identity::footer_facts(&text, &links),
+        kind: PageKind::Other,
+        footer: identity::FooterFacts::default(),
         title,
         links,
         meta: s.meta,
-    }
+    };
+    (facts, text)
 }
 
 /// Every checkable link of a page, deduplicated by target (first occurrence kept).

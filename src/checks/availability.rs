@@ -19,7 +19,7 @@ use chrono::{Local, NaiveDate, TimeZone};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{finding_id, Finding, Severity};
+use super::{Finding, Severity};
 use crate::store::Probe;
 use crate::transport::TransportFacts;
 
@@ -146,32 +146,30 @@ pub fn check_availability(a: &Availability) -> Vec<Finding> {
     } else {
         return Vec::new();
     };
-    vec![Finding {
-        id: finding_id(check, &a.site, &a.home, &a.home),
-        site: a.site.clone(),
+    vec![Finding::new(
         check,
         severity,
-        url: a.home.clone(),
-        page_url: a.home.clone(),
-        observed_at: a.window.to.clone(),
-        first_seen: String::new(),
+        &a.site,
+        &a.home,
+        &a.home,
+        &a.window.to,
         evidence,
-    }]
+    )]
 }
 
 /// `tls_certificate` and (when `check_ipv6`) `ipv6_not_ready`.
 pub fn check_transport(site: &str, t: &TransportFacts, check_ipv6: bool) -> Vec<Finding> {
     let mut out = Vec::new();
-    let finding = |check: &'static str, severity, evidence| Finding {
-        id: finding_id(check, site, &t.url, &t.url),
-        site: site.to_string(),
-        check,
-        severity,
-        url: t.url.clone(),
-        page_url: t.url.clone(),
-        observed_at: t.checked_at.clone(),
-        first_seen: String::new(),
-        evidence,
+    let finding = |check: &'static str, severity, evidence| {
+        Finding::new(
+            check,
+            severity,
+            site,
+            &t.url,
+            &t.url,
+            &t.checked_at,
+            evidence,
+        )
     };
     if let Some(tls) = &t.tls {
         let mut problems = tls.problems.clone();

@@ -29,7 +29,7 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{finding_id, Finding, Severity};
+use super::{Finding, Severity};
 use crate::extract::dates::{DateSource, FoundDate};
 use crate::extract::PageContent;
 
@@ -516,16 +516,14 @@ pub fn column_findings(site: &str, statuses: &[ColumnStatus]) -> Vec<Finding> {
         };
         let c = &s.column;
         let (date, url, title) = item_json(s.newest.as_ref());
-        out.push(Finding {
-            id: finding_id(check, site, &c.url, &c.url),
-            site: site.to_string(),
+        out.push(Finding::new(
             check,
-            severity: Severity::Deduction,
-            url: c.url.clone(),
-            page_url: c.url.clone(),
-            observed_at: c.observed_at.clone(),
-            first_seen: String::new(),
-            evidence: json!({
+            Severity::Deduction,
+            site,
+            &c.url,
+            &c.url,
+            &c.observed_at,
+            json!({
                 "column_name": c.name,
                 "category": c.category.as_str(),
                 "level": c.level,
@@ -541,7 +539,7 @@ pub fn column_findings(site: &str, statuses: &[ColumnStatus]) -> Vec<Finding> {
                 "items": s.item_count,
                 "undated_items": s.undated_items,
             }),
-        });
+        ));
     }
     out
 }
@@ -594,16 +592,14 @@ pub fn homepage_finding(site: &str, h: &HomepageStatus, observed_at: &str) -> Op
         return None;
     }
     let (date, url, title) = item_json(h.newest.as_ref());
-    Some(Finding {
-        id: finding_id(HOMEPAGE_NOT_UPDATED, site, &h.url, &h.url),
-        site: site.to_string(),
-        check: HOMEPAGE_NOT_UPDATED,
-        severity: Severity::Veto,
-        url: h.url.clone(),
-        page_url: h.url.clone(),
-        observed_at: observed_at.to_string(),
-        first_seen: String::new(),
-        evidence: json!({
+    Some(Finding::new(
+        HOMEPAGE_NOT_UPDATED,
+        Severity::Veto,
+        site,
+        &h.url,
+        &h.url,
+        observed_at,
+        json!({
             "window_days": HOMEPAGE_WINDOW_DAYS,
             "navigation_only": h.navigation_only,
             "newest_item_date": date,
@@ -611,7 +607,7 @@ pub fn homepage_finding(site: &str, h: &HomepageStatus, observed_at: &str) -> Op
             "newest_item_title": title,
             "days_since_update": h.days_since_update,
         }),
-    })
+    ))
 }
 
 /// A `suspect_date` finding (severity `review`) for an article whose meta `PubDate` and printed
@@ -642,16 +638,14 @@ pub fn suspect_date(
         return None;
     }
     let d = |f: Option<&FoundDate>| json!(f.map(|f| f.date.to_string()));
-    Some(Finding {
-        id: finding_id(SUSPECT_DATE, site, url, url),
-        site: site.to_string(),
-        check: SUSPECT_DATE,
-        severity: Severity::Review,
-        url: url.to_string(),
-        page_url: url.to_string(),
-        observed_at: observed_at.to_string(),
-        first_seen: String::new(),
-        evidence: json!({
+    Some(Finding::new(
+        SUSPECT_DATE,
+        Severity::Review,
+        site,
+        url,
+        url,
+        observed_at,
+        json!({
             "reasons": reasons,
             "pub_date": d(pub_date),
             "pub_date_source": pub_date.map(|p| p.source.as_str()),
@@ -660,7 +654,7 @@ pub fn suspect_date(
             "printed_raw": printed.map(|p| p.raw.clone()),
             "url_date": d(in_url),
         }),
-    })
+    ))
 }
 
 /// A stored page, as column discovery reads it.

@@ -26,7 +26,7 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{finding_id, Finding, Severity};
+use super::{Finding, Severity};
 
 pub const MISSING_INTERPRETATION: &str = "missing_interpretation";
 pub const LATE_INTERPRETATION: &str = "late_interpretation";
@@ -380,17 +380,15 @@ pub fn check(
             if let (Some(e), Some(x)) = (evidence.as_object_mut(), extra.as_object()) {
                 e.extend(x.clone());
             }
-            report.findings.push(Finding {
-                id: finding_id(check, site, &doc.url, &doc.url),
-                site: site.to_string(),
+            report.findings.push(Finding::new(
                 check,
                 severity,
-                url: doc.url.clone(),
-                page_url: doc.url.clone(),
-                observed_at: doc.observed_at.clone(),
-                first_seen: String::new(),
+                site,
+                &doc.url,
+                &doc.url,
+                &doc.observed_at,
                 evidence,
-            });
+            ));
         };
         let Some((signals, interp)) = best else {
             o.finding = MISSING_INTERPRETATION;

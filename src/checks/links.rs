@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{finding_id, Finding, Severity, BROKEN_LINK, LINK_NEEDS_REVIEW};
+use super::{Finding, Severity, BROKEN_LINK, LINK_NEEDS_REVIEW};
 use crate::store::{UrlKind, UrlRecord};
 
 /// What the checks need to know of the site.
@@ -104,16 +104,14 @@ pub fn check_links(
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok())
             .unwrap_or(serde_json::Value::Null);
-        out.push(Finding {
-            id: finding_id(v.check, &site.site, &t.url, &link.page_url),
-            site: site.site.clone(),
-            check: v.check,
-            severity: v.severity,
-            url: t.url.clone(),
-            page_url: link.page_url.clone(),
-            observed_at: t.result.fetched_at.clone(),
-            first_seen: String::new(),
-            evidence: json!({
+        out.push(Finding::new(
+            v.check,
+            v.severity,
+            &site.site,
+            &t.url,
+            &link.page_url,
+            &t.result.fetched_at,
+            json!({
                 "status": t.result.status,
                 "error": t.result.error,
                 "reason": v.reason,
@@ -126,7 +124,7 @@ pub fn check_links(
                 "final_url": t.result.final_url,
                 "redirects": redirects,
             }),
-        });
+        ));
     }
     out.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     out

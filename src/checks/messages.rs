@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use chrono::{Months, NaiveDate};
 use serde_json::json;
 
-use super::{finding_id, Finding, Severity};
+use super::{Finding, Severity};
 use crate::calendar::{working_days_between, Holidays};
 use crate::extract::messages::{book_titles, Message, Solicitation, SolicitationStatus};
 
@@ -200,16 +200,8 @@ pub fn judge_column(
             }
             e
         };
-        let finding = |check: &'static str, severity, evidence| Finding {
-            id: finding_id(check, site, &url, page),
-            site: site.to_string(),
-            check,
-            severity,
-            url: url.clone(),
-            page_url: page.clone(),
-            observed_at: observed_at.to_string(),
-            first_seen: String::new(),
-            evidence,
+        let finding = |check: &'static str, severity, evidence| {
+            Finding::new(check, severity, site, &url, page, observed_at, evidence)
         };
         if m.answered() {
             stats.answered += 1;
@@ -253,16 +245,14 @@ pub fn judge_column(
             .checked_add_months(Months::new(rules.stale_months))
             .unwrap_or(newest);
         if as_of > due {
-            findings.push(Finding {
-                id: finding_id("stale_column", site, &col.url, &col.url),
-                site: site.to_string(),
-                check: "stale_column",
-                severity: Severity::Deduction,
-                url: col.url.clone(),
-                page_url: col.url.clone(),
-                observed_at: observed_at.to_string(),
-                first_seen: String::new(),
-                evidence: json!({
+            findings.push(Finding::new(
+                "stale_column",
+                Severity::Deduction,
+                site,
+                &col.url,
+                &col.url,
+                observed_at,
+                json!({
                     "category": "consultation",
                     "column": col.name,
                     "basis": "reply_date",
@@ -270,7 +260,7 @@ pub fn judge_column(
                     "newest_item_date": newest.to_string(),
                     "newest_item_url": newest_url,
                 }),
-            });
+            ));
         }
     }
     stats.answer_rate = (stats.received > 0).then(|| stats.answered as f64 / stats.received as f64);
@@ -402,16 +392,8 @@ pub fn judge_solicitations(
             SolicitationStatus::Open => false,
             SolicitationStatus::Unknown => s.to.is_some_and(|t| t < as_of),
         };
-        let finding = |check: &'static str, severity, evidence| Finding {
-            id: finding_id(check, site, &url, page),
-            site: site.to_string(),
-            check,
-            severity,
-            url: url.clone(),
-            page_url: page.clone(),
-            observed_at: observed_at.to_string(),
-            first_seen: String::new(),
-            evidence,
+        let finding = |check: &'static str, severity, evidence| {
+            Finding::new(check, severity, site, &url, page, observed_at, evidence)
         };
         let evidence = json!({
             "title": s.title,
@@ -464,20 +446,18 @@ pub fn channel_finding(
     if columns.iter().any(|(_, failed)| !failed) {
         return None;
     }
-    Some(Finding {
-        id: finding_id(NO_CONSULTATION_CHANNEL, site, home, home),
-        site: site.to_string(),
-        check: NO_CONSULTATION_CHANNEL,
-        severity: Severity::Veto,
-        url: home.to_string(),
-        page_url: home.to_string(),
-        observed_at: observed_at.to_string(),
-        first_seen: String::new(),
-        evidence: json!({
+    Some(Finding::new(
+        NO_CONSULTATION_CHANNEL,
+        Severity::Veto,
+        site,
+        home,
+        home,
+        observed_at,
+        json!({
             "consultation_columns": columns.iter().map(|(u, _)| u).collect::<Vec<_>>(),
             "reason": if columns.is_empty() { "no consultation column" } else { "every consultation column's page is broken" },
         }),
-    })
+    ))
 }
 
 /// The check name of [`channel_finding`].

@@ -169,19 +169,20 @@ fn finish(
     codes: BTreeMap<String, Seen>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let finding = |check: &'static str, part: String, mut evidence: serde_json::Value| Finding {
-        id: finding_id(check, &e.site, &e.home, &format!("{} [{part}]", e.home)),
-        site: e.site.clone(),
-        check,
-        severity: Severity::Warning,
-        url: e.home.clone(),
-        page_url: e.home.clone(),
-        observed_at: observed_at.to_string(),
-        first_seen: String::new(),
-        evidence: {
-            evidence["item"] = json!(part);
-            evidence
-        },
+    // One finding per site and item (the item is part of the id), all on the homepage.
+    let finding = |check: &'static str, part: String, mut evidence: serde_json::Value| {
+        let id = finding_id(check, &e.site, &e.home, &format!("{} [{part}]", e.home));
+        evidence["item"] = json!(part);
+        let f = Finding::new(
+            check,
+            Severity::Warning,
+            &e.site,
+            &e.home,
+            &e.home,
+            observed_at,
+            evidence,
+        );
+        Finding { id, ..f }
     };
 
     for tag in SITE_TAGS.iter().chain(COLUMN_TAGS).chain(ARTICLE_TAGS) {

@@ -119,6 +119,32 @@ pub struct Finding {
     pub evidence: serde_json::Value,
 }
 
+impl Finding {
+    /// A finding with its stable `id` derived from check, site, object and page
+    /// ([`finding_id`]); `first_seen` is filled in by the store.
+    pub fn new(
+        check: &'static str,
+        severity: Severity,
+        site: &str,
+        url: &str,
+        page_url: &str,
+        observed_at: &str,
+        evidence: serde_json::Value,
+    ) -> Finding {
+        Finding {
+            id: finding_id(check, site, url, page_url),
+            site: site.to_string(),
+            check,
+            severity,
+            url: url.to_string(),
+            page_url: page_url.to_string(),
+            observed_at: observed_at.to_string(),
+            first_seen: String::new(),
+            evidence,
+        }
+    }
+}
+
 /// The stable id of a problem: a hash of check, site, object and page.
 pub fn finding_id(check: &str, site: &str, url: &str, page_url: &str) -> String {
     let mut h = Sha256::new();

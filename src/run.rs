@@ -406,6 +406,9 @@ pub fn check_and_report(
             .filter(|s| *s < 300)
             .and(stored.notfound_fingerprint),
     };
+    let t = std::time::Instant::now();
+    let lap =
+        |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}", t.elapsed());
     let failures = store.failures(run)?;
     let mut links = Vec::new();
     let failing: std::collections::HashSet<u32> = failures.iter().map(|r| r.id).collect();
@@ -424,17 +427,22 @@ pub fn check_and_report(
         }
     })?;
     let mut findings = checks::links::check_links(&facts, &failures, links);
+    lap("links");
     let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
         .unwrap_or_else(|_| chrono::Local::now().date_naive());
     let cols = gather_columns(store, site, run, &facts.homepages, as_of)?;
     findings.extend(cols.findings.iter().cloned());
+    lap("columns");
     let health = crate::site_health::check(store, site, run)?;
     findings.extend(health.findings.iter().cloned());
+    lap("site health");
     let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
     let interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
     findings.extend(interpretation.findings.iter().cloned());
+    lap("interpretations");
     let msgs = gather_messages(store, site, run, &facts.homepages, as_of, &cols, &failures)?;
     findings.extend(msgs.findings.iter().cloned());
+    lap("messages");
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);
@@ -447,10 +455,12 @@ pub fn check_and_report(
     ));
     report::add_score_rows(&mut summary, &score);
     store.save_score(run, &score)?;
+    lap("findings saved");
     let dir = report::write_site(out, period, &site.id, &findings, &summary)?;
     crate::site_health::write_report(&dir, &health)?;
     report::write_interpretations(&dir, &interpretation, &findings)?;
     report::messages::write(&dir, &findings, &msgs.solicitations)?;
+    lap("reports written");
     Ok(SiteSummary {
         site: site.id.clone(),
         dir,

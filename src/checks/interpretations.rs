@@ -20,7 +20,7 @@
 //! - Lateness counts *working days* ([`Calendar`]): weekends and public holidays do not count,
 //!   make-up working days (调休上班) do. More than 3 (configurable) is late.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -209,17 +209,78 @@ fn normalise(s: &str) -> String {
 /// Do two canonical document numbers name the same document? Year and number equal, and one
 /// issuer ends with the other (生态环境部令第26号 = 部令第26号).
 pub fn same_doc_number(a: &str, b: &str) -> bool {
-    fn split(s: &str) -> (&str, &str) {
-        match s
-            .find('〔')
-            .or_else(|| s.rfind("令第").map(|i| i + "令".len()))
-        {
-            Some(i) => (&s[..i], &s[i..]),
-            None => ("", s),
-        }
-    }
-    let ((ia, na), (ib, nb)) = (split(a), split(b));
+    let ((ia, na), (ib, nb)) = (split_doc_number(a), split_doc_number(b));
     na == nb && !ia.is_empty() && !ib.is_empty() && (ia.ends_with(ib) || ib.ends_with(ia))
+}
+
+/// A canonical document number as (issuer, year and number): 环办〔2025〕7号 → (环办, 〔2025〕7号).
+fn split_doc_number(s: &str) -> (&str, &str) {
+    match s
+        .find('〔')
+        .or_else(|| s.rfind("令第").map(|i| i + "令".len()))
+    {
+        Some(i) => (&s[..i], &s[i..]),
+        None => ("", s),
+    }
+}
+
+/// The interpretations that could match a document, found by what [`match_interpretation`] looks
+/// at (page keys linked either way, title keys, the year-and-number part of document numbers),
+/// so that each document is compared with a handful of interpretations instead of all of them:
+/// a ministry has thousands of each, and comparing every pair took seconds.
+struct Candidates {
+    by_key: HashMap<String, Vec<usize>>,
+    linking: HashMap<String, Vec<usize>>,
+    by_title: HashMap<String, Vec<usize>>,
+    by_number: HashMap<String, Vec<usize>>,
+}
+
+impl Candidates {
+    fn new(interps: &[Interpretation]) -> Candidates {
+        let mut c = Candidates {
+            by_key: HashMap::new(),
+            linking: HashMap::new(),
+            by_title: HashMap::new(),
+            by_number: HashMap::new(),
+        };
+        for (n, i) in interps.iter().enumerate() {
+            c.by_key.entry(key(&i.url)).or_default().push(n);
+            for l in i.links.iter().flatten() {
+                c.linking.entry(l.clone()).or_default().push(n);
+            }
+            let q = quoted_titles(&i.title);
+            let titles: Vec<String> = if q.is_empty() {
+                vec![title_key(&i.title)]
+            } else {
+                q.iter().map(|q| normalise(q)).collect()
+            };
+            for t in titles {
+                c.by_title.entry(t).or_default().push(n);
+            }
+            for m in &i.doc_numbers {
+                let number = split_doc_number(m).1.to_string();
+                c.by_number.entry(number).or_default().push(n);
+            }
+        }
+        c
+    }
+
+    /// Indexes into `interps`, each once, in order: a superset of those that match `doc`.
+    fn of(&self, doc: &PolicyDoc) -> Vec<usize> {
+        let none = Vec::new();
+        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).unwrap_or(&none).clone();
+        let mut out = get(&self.linking, &key(&doc.url));
+        for l in doc.links.iter().flatten() {
+            out.extend(get(&self.by_key, l));
+        }
+        out.extend(get(&self.by_title, &title_key(&doc.title)));
+        if let Some(n) = &doc.doc_number {
+            out.extend(get(&self.by_number, split_doc_number(n).1));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 fn key(url: &str) -> String {
@@ -321,6 +382,7 @@ pub fn check(
         .unwrap_or(as_of);
     let mut report = Report::default();
     let mut seen = HashSet::new();
+    let candidates = Candidates::new(interps);
     for doc in docs {
         let Some(date) = doc.date else { continue };
         if date <= start || date > as_of || !seen.insert(key(&doc.url)) {
@@ -341,8 +403,10 @@ pub fn check(
         }
         report.coverage.documents += 1;
         // strongest signals first, then the earliest interpretation
-        let best = interps
-            .iter()
+        let best = candidates
+            .of(doc)
+            .into_iter()
+            .map(|n| &interps[n])
             .filter(|i| key(&i.url) != key(&doc.url))
             .map(|i| (match_interpretation(doc, i), i))
             .filter(|(s, _)| !s.is_empty())

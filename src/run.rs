@@ -407,8 +407,7 @@ pub fn check_and_report(
             .and(stored.notfound_fingerprint),
     };
     let t = std::time::Instant::now();
-    let lap =
-        |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}", t.elapsed());
+    let lap = |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}, {}", t.elapsed(), resident_memory());
     let failures = store.failures(run)?;
     let mut links = Vec::new();
     let failing: std::collections::HashSet<u32> = failures.iter().map(|r| r.id).collect();
@@ -476,6 +475,18 @@ pub fn check_and_report(
     })
 }
 
+/// The process's resident memory, for the debug log (`VmRSS` on Linux; empty elsewhere).
+fn resident_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| format!("resident {}", l[6..].trim()))
+        })
+        .unwrap_or_default()
+}
+
 /// What the column checks found for one stored run.
 #[derive(Debug, Clone)]
 pub struct ColumnsReport {
@@ -499,8 +510,8 @@ pub fn gather_columns(
     let home_links = store.page_links(run, 0)?;
     let home_targets: HashSet<u32> = home_links.iter().map(|(t, _, _)| *t).collect();
     let mut list_pages = Vec::new();
-    let mut article_dates: HashMap<String, NaiveDate> = HashMap::new();
-    // Articles by id: (date, url, title), for the homepage check.
+    let mut article_dates = columns::ArticleDates::default();
+    // Articles the homepage links, by id: (date, url, title), for the homepage check.
     let mut articles: HashMap<u32, (NaiveDate, String, String)> = HashMap::new();
     let mut homepage = None;
     let mut second_level: Vec<Item> = Vec::new();
@@ -521,12 +532,14 @@ pub fn gather_columns(
     };
     store.for_each_page_content(run, |p| {
         if let Some(d) = &p.content.pub_date {
-            article_dates.insert(p.url.clone(), d.date);
+            article_dates.insert(&p.url, d.date);
             if let Some(f) = &p.final_url {
-                article_dates.insert(f.clone(), d.date);
+                article_dates.insert(f, d.date);
             }
-            let title = p.title.clone().unwrap_or_default();
-            articles.insert(p.id, (d.date, p.url.clone(), title));
+            if home_targets.contains(&p.id) {
+                let title = p.title.clone().unwrap_or_default();
+                articles.insert(p.id, (d.date, p.url.clone(), title));
+            }
             findings.extend(columns::suspect_date(
                 &site.id,
                 &p.url,
@@ -541,10 +554,10 @@ pub fn gather_columns(
             second_level.extend(dated_rows(&p));
         }
         if p.content.kind == crate::extract::PageKind::List {
-            list_pages.push(p);
+            list_pages.push(columns::ListPage::from(p));
         }
     })?;
-    let list_ids: HashSet<u32> = list_pages.iter().map(|p| p.id).collect();
+    let list_ids: HashSet<u32> = list_pages.iter().map(|l| l.page.id).collect();
     let mut link_texts: columns::LinkTexts = HashMap::new();
     store.for_each_page_links(run, |_, _, links| {
         for (target, element, text) in links {

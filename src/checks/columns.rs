@@ -670,6 +670,66 @@ pub struct StoredPage {
     pub content: PageContent,
 }
 
+/// A list page as column discovery keeps it while it reads the rest of the run: its rows and
+/// column meta, with its pagination reduced to the hashed [`page_key`]s of the later pages in
+/// its folder. A TRS list names up to 200 other pages on every page, so a site's list pages
+/// named each other tens of millions of bytes' worth of URLs (150 MB at 100,000 pages); the
+/// hashes are all the grouping needs.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub page: StoredPage,
+    later: Vec<u64>,
+}
+
+impl From<StoredPage> for ListPage {
+    fn from(mut page: StoredPage) -> ListPage {
+        let here = page.final_url.as_deref().unwrap_or(&page.url).to_string();
+        // Later pages of a list live next to it (same folder, or the same path with another
+        // query); a 首页 link to the site's homepage is not one of them.
+        let later = std::mem::take(&mut page.content.pagination)
+            .iter()
+            .filter(|u| same_folder(&here, u.as_str()))
+            .map(|u| key_hash(&page_key(u.as_str())))
+            .collect();
+        let c = &mut page.content;
+        // What column discovery never reads of a list page.
+        (c.date_candidates, c.related, c.messages, c.solicitations) = Default::default();
+        ListPage { page, later }
+    }
+}
+
+/// A stable 64-bit hash of a key (URL or page key). Collisions are negligible at the sizes of a
+/// site (about 1 in 10^9 for 200,000 keys), and a hash takes 8 bytes where the URL took 100.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// Articles' publication dates by URL (as crawled and as redirected to), for list rows that
+/// print no date. Keyed by hashed URL: at 100,000 pages the URLs themselves took 30 MB.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleDates(HashMap<u64, NaiveDate>);
+
+impl ArticleDates {
+    pub fn insert(&mut self, url: &str, date: NaiveDate) {
+        self.0.insert(key_hash(url), date);
+    }
+
+    pub fn get(&self, url: &str) -> Option<NaiveDate> {
+        self.0.get(&key_hash(url)).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Link texts that are not names (更多, 首页, pagination).
 const NOT_NAMES: &[&str] = &[
     "更多",
@@ -820,7 +880,7 @@ fn column_level(p: &StoredPage, name: &str) -> u8 {
 }
 
 /// The rows of a list page, undated rows taking their article's publication date.
-fn column_items(p: &StoredPage, article_dates: &HashMap<String, NaiveDate>) -> Vec<Item> {
+fn column_items(p: &StoredPage, article_dates: &ArticleDates) -> Vec<Item> {
     p.content
         .items
         .iter()
@@ -829,7 +889,7 @@ fn column_items(p: &StoredPage, article_dates: &HashMap<String, NaiveDate>) -> V
             let (date, date_source) = match i.date {
                 Some(d) => (Some(d), Some(ItemDateSource::List)),
                 None => match article_dates.get(&url) {
-                    Some(d) => (Some(*d), Some(ItemDateSource::Article)),
+                    Some(d) => (Some(d), Some(ItemDateSource::Article)),
                     None => (None, None),
                 },
             };
@@ -853,13 +913,13 @@ fn column_items(p: &StoredPage, article_dates: &HashMap<String, NaiveDate>) -> V
 /// homepage URLs (never a column).
 pub fn discover_columns(
     config: &[ColumnConfig],
-    list_pages: &[StoredPage],
-    article_dates: &HashMap<String, NaiveDate>,
+    list_pages: &[ListPage],
+    article_dates: &ArticleDates,
     link_texts: &LinkTexts,
     homepages: &[String],
 ) -> Vec<Column> {
     let n = list_pages.len();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<u64, usize> = HashMap::new();
     let mut parent: Vec<usize> = (0..n).collect();
     let union = |parent: &mut Vec<usize>, i: usize, j: usize| {
         let (a, b) = (find(parent, i), find(parent, j));
@@ -867,26 +927,22 @@ pub fn discover_columns(
             parent[a] = b;
         }
     };
-    for (i, p) in list_pages.iter().enumerate() {
+    for (i, l) in list_pages.iter().enumerate() {
+        let p = &l.page;
         // A page reached through a redirect is the page it redirected to.
         for u in std::iter::once(&p.url).chain(p.final_url.as_ref()) {
-            match by_key.get(&page_key(u)) {
+            let k = key_hash(&page_key(u));
+            match by_key.get(&k) {
                 Some(&j) => union(&mut parent, i, j),
                 None => {
-                    by_key.insert(page_key(u), i);
+                    by_key.insert(k, i);
                 }
             }
         }
     }
-    for (i, p) in list_pages.iter().enumerate() {
-        let here = p.final_url.as_deref().unwrap_or(&p.url);
-        for u in &p.content.pagination {
-            // Later pages of a list live next to it (same folder, or the same path with
-            // another query); a 首页 link to the site's homepage is not one of them.
-            if !same_folder(here, u.as_str()) {
-                continue;
-            }
-            if let Some(&j) = by_key.get(&page_key(u.as_str())) {
+    for (i, l) in list_pages.iter().enumerate() {
+        for k in &l.later {
+            if let Some(&j) = by_key.get(k) {
                 union(&mut parent, i, j);
             }
         }
@@ -896,6 +952,7 @@ pub fn discover_columns(
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
+    let list_pages: Vec<&StoredPage> = list_pages.iter().map(|l| &l.page).collect();
     let home_keys: Vec<String> = homepages.iter().map(|h| page_key(h)).collect();
     // first page of each group, and the group size
     let mut firsts: Vec<(usize, usize)> = groups
@@ -914,14 +971,14 @@ pub fn discover_columns(
         .collect();
     firsts.sort_by_key(|(i, _)| list_pages[*i].id);
     let group_of_key = |key: &str| -> Option<(usize, usize)> {
-        let i = *by_key.get(key)?;
+        let i = *by_key.get(&key_hash(key))?;
         let r = find(&mut parent.clone(), i);
         let g = &groups[&r];
         firsts.iter().copied().find(|(f, _)| g.contains(f))
     };
 
     let build = |first: usize, pages: usize, cfg: Option<&ColumnConfig>| -> Column {
-        let p = &list_pages[first];
+        let p = list_pages[first];
         let name = cfg
             .map(|c| c.name.clone())
             .filter(|n| !n.is_empty())
@@ -988,7 +1045,7 @@ pub fn discover_columns(
         .iter()
         .filter(|(i, _)| !home_keys.contains(&page_key(&list_pages[*i].url)))
         .map(|&(first, pages)| {
-            let p = &list_pages[first];
+            let p = list_pages[first];
             let cfg = cfg_by_key.get(&page_key(&p.url)).copied().or_else(|| {
                 p.final_url
                     .as_ref()
@@ -1318,8 +1375,9 @@ mod tests {
         let mut texts: LinkTexts = HashMap::new();
         texts.insert(2, count(&["通知公告", "更多", "通知公告", "更多"][..3]));
         texts.insert(4, count(&["中心新闻"]));
-        let mut dates = HashMap::new();
-        dates.insert("http://s/tzgg/a0.html".to_string(), d("2026-11-20"));
+        let pages: Vec<ListPage> = pages.into_iter().map(ListPage::from).collect();
+        let mut dates = ArticleDates::default();
+        dates.insert("http://s/tzgg/a0.html", d("2026-11-20"));
         let cols = discover_columns(&[], &pages, &dates, &texts, &["http://s/".into()]);
         assert_eq!(cols.len(), 2, "{cols:#?}");
         let tz = &cols[0];

@@ -77,18 +77,7 @@ fn parent_el(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
     e.parent().and_then(ElementRef::wrap)
 }
 
-fn collapse(s: &str) -> String {
-    let mut out = String::new();
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{3000}') {
-        if !w.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-    }
-    out
-}
+use super::collapse;
 
 fn text_of(e: ElementRef<'_>) -> String {
     collapse(&e.text().collect::<String>())

@@ -609,19 +609,44 @@ fn link_text(el: &ElementRef<'_>) -> String {
     text
 }
 
-/// Whitespace (including full-width spaces and nbsp) collapsed to single spaces, trimmed.
+/// Whitespace (including full-width spaces and nbsp) collapsed to single spaces, trimmed, and
+/// control characters removed ([`is_control`]).
+///
+/// Every text govpatrol keeps of a page (title, link texts, meta values, list rows, headlines,
+/// messages) goes through here, so a page cannot put a bell, a terminal escape (`\x1b[31m`), a
+/// NUL or a right-to-left override into a CSV cell, report.html, a notice, findings.jsonl or the
+/// terminal.
+///
+/// ```
+/// assert_eq!(govpatrol::extract::collapse(" 通知\x07\x1b[31m公告\u{202E}txt.exe\0 "), "通知[31m公告txt.exe");
+/// ```
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}') {
         if w.is_empty() {
             continue;
         }
+        let mut clean = w.chars().filter(|c| !is_control(*c)).peekable();
+        if clean.peek().is_none() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.extend(clean);
     }
     out
+}
+
+/// Characters that are never text: C0 and C1 controls (NUL, bell, escape …) and the invisible
+/// bidirectional formatting characters (LRM/RLM, the embeddings and overrides U+202A–U+202E,
+/// the isolates U+2066–U+2069, the Arabic letter mark) that make `exe.txt` read `txt.exe`.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// The text a reader sees in `<body>` (scripts, styles and comments left out).
@@ -824,6 +849,22 @@ mod tests {
                 "http://s.gov.cn/h.html;v=2",
             ]
         );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_never_reach_titles_or_link_texts() {
+        let f = facts(
+            "<title>\x07=HYPERLINK(\"x\")\x1b[31m 通知\u{202E}gpj.exe</title>\
+             <a href=\"/x\">\u{2066}附件\x08\u{009B}下载\u{2069}</a>",
+            "http://s.gov.cn/",
+        );
+        assert_eq!(f.title, "=HYPERLINK(\"x\")[31m 通知gpj.exe");
+        assert_eq!(f.links[0].text, "附件下载");
+        assert!(!f
+            .title
+            .chars()
+            .chain(f.links[0].text.chars())
+            .any(is_control));
     }
 
     #[test]

@@ -507,9 +507,17 @@ fn resolve(raw: &str, options: &url::ParseOptions<'_>) -> Option<Url> {
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return None;
     }
-    url.set_fragment(None);
-    drop_session_ids(&mut url);
+    normalise(&mut url);
     Some(url)
+}
+
+/// What govpatrol does to every URL it reads from a page, on top of the `url` crate's parsing
+/// (scheme and host lower-cased, default port dropped, path percent-encoded, dot segments
+/// removed): the fragment and session ids ([`drop_session_ids`]) are dropped, so one page is one
+/// URL. Links, list items, pagination and related links all go through here.
+pub fn normalise(url: &mut Url) {
+    url.set_fragment(None);
+    drop_session_ids(url);
 }
 
 /// Query keys (lower-cased) and `;` path parameters that only carry a session, never a page.

@@ -177,6 +177,37 @@ fn config_errors_name_file_line_and_key_and_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml"));
 }
 
+#[test]
+fn site_ids_that_would_leave_the_output_folder_are_refused_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, id) in ["../evil", "a/b", "..", "a\\\\b", "/abs"]
+        .iter()
+        .enumerate()
+    {
+        let path = dir.path().join(format!("ids{i}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "[defaults]\nrequests_per_second = 2\n\n[[site]]\nid = \"{id}\"\nname = \"A\"\nurl = \"http://a.gov.cn/\"\nrole = \"unit\"\n"
+            ),
+        )
+        .unwrap();
+        let out = govpatrol()
+            .args(["check-config", "--targets"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{id}: {stderr}");
+        assert!(
+            stderr.contains(&format!("ids{i}.toml:5:")),
+            "{id}: {stderr}"
+        );
+        assert!(stderr.contains("key `id`"), "{id}: {stderr}");
+        assert!(stderr.contains("it names a folder"), "{id}: {stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_json_shows_what_the_crawler_sees() {
     let sites = sample().await;

@@ -3,7 +3,9 @@
 //! redirects to another scheme and to the cloud metadata address, 5xx storms that recover and
 //! ones that persist, a 429 with an HTTP-date Retry-After, deeply nested and truncated markup,
 //! binary served as HTML, a header that lies about the charset, broken GBK bytes and an endless
-//! calendar. The crawl must finish, stay within its memory, and report exactly the right links.
+//! calendar; connections half-closed before or during the answer, a redirect loop, and redirects
+//! to private and loopback addresses the site does not live on. The crawl must finish, stay within
+//! its memory, and report exactly the right links.
 
 mod common;
 
@@ -21,6 +23,10 @@ use tokio::net::{TcpListener, TcpStream};
 struct Counts(std::sync::Mutex<std::collections::HashMap<String, usize>>);
 
 impl Counts {
+    fn get(&self, key: &str) -> usize {
+        self.0.lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+
     fn hit(&self, path: &str) -> usize {
         let mut m = self.0.lock().unwrap();
         let n = m.entry(path.to_string()).or_default();
@@ -50,7 +56,22 @@ fn ok_head(ctype: &str, len: usize) -> String {
     format!("HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
 }
 
-async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, port: u16) {
+/// Shuts down the write half (a FIN) and keeps the read half open until the client gives up, as
+/// a broken proxy or a crashed worker behind a load balancer does.
+async fn half_close(mut s: TcpStream) {
+    let _ = s.shutdown().await;
+    let mut sink = [0u8; 1024];
+    let _ = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(n) = s.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
+async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, loopback: u16) {
     let mut buf = Vec::new();
     let mut tmp = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -85,6 +106,8 @@ async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, port: 
                 "/bomb.html", "/chain/0", "/to-ftp", "/to-metadata", "/storm-recovers.html",
                 "/storm-persists.html", "/busy-date.html", "/nested.html", "/truncated.html",
                 "/binary.html", "/liar.html", "/bad-gbk.html", "/calendar?d=0",
+                "/half-closed.html", "/half-body.html", "/loop-a", "/to-private-10",
+                "/to-private-192", "/to-loopback", "http://10.0.0.7/intranet/",
             ];
             let body: String = links.iter().map(|l| format!("<a href=\"{l}\">{l}</a>\n")).collect();
             let (h, b) = html(&format!("<title>hostile</title>{body}"));
@@ -105,6 +128,23 @@ async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, port: 
             }
         }
         "/silent.html" => tokio::time::sleep(Duration::from_secs(30)).await,
+        // The request is read, then the server half-closes without a word.
+        "/half-closed.html" => half_close(s).await,
+        // Headers promise 100,000 bytes; 30 come, then the write half is shut.
+        "/half-body.html" => {
+            let _ = s.write_all(ok_head("text/html", 100_000).as_bytes()).await;
+            let _ = s.write_all(b"<title>half</title><p>cut</p>").await;
+            half_close(s).await
+        }
+        "/loop-a" => respond(s, "HTTP/1.1 302 Found\r\nLocation: /loop-b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/loop-b" => respond(s, "HTTP/1.1 302 Found\r\nLocation: /loop-a\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/to-private-10" => respond(s, "HTTP/1.1 302 Found\r\nLocation: http://10.0.0.7/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/to-private-192" => respond(s, "HTTP/1.1 301 Moved\r\nLocation: http://192.168.1.1/admin\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
+        "/to-loopback" => {
+            // Another loopback address, where something internal listens: not the site's host.
+            let head = format!("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:{loopback}/secret\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            respond(s, &head, b"").await
+        }
         "/reset.html" => {
             let _ = s.write_all(ok_head("text/html", 100_000).as_bytes()).await;
             let _ = s.write_all(b"<title>cut</title><p>half a page").await;
@@ -190,29 +230,38 @@ async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, port: 
         }
         _ => respond(s, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"").await,
     }
-    let _ = port;
 }
 
+/// The hostile site on 127.0.0.1, its request counts, and how many connections an internal
+/// service on 127.0.0.2 (which the site redirects to) received.
 async fn start() -> (url::Url, Arc<Counts>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    let internal = TcpListener::bind("127.0.0.2:0").await.unwrap();
+    let loopback = internal.local_addr().unwrap().port();
+    let internal_conns = Arc::new(AtomicUsize::new(0));
+    let k = internal_conns.clone();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = internal.accept().await {
+            k.fetch_add(1, Ordering::Relaxed);
+            respond(s, &ok_head("text/plain", 6), b"secret").await;
+        }
+    });
     let counts = Arc::new(Counts::default());
-    let conns = Arc::new(AtomicUsize::new(0));
     let bomb = Arc::new(gzip_bomb());
-    let (c, k) = (counts.clone(), conns.clone());
+    let c = counts.clone();
     tokio::spawn(async move {
         loop {
             let Ok((s, _)) = listener.accept().await else {
                 return;
             };
-            k.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(serve(s, c.clone(), bomb.clone(), port));
+            tokio::spawn(serve(s, c.clone(), bomb.clone(), loopback));
         }
     });
     (
         url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
         counts,
-        conns,
+        internal_conns,
     )
 }
 
@@ -228,7 +277,7 @@ fn peak_rss_mb() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_links() {
-    let (base, counts, _conns) = start().await;
+    let (base, counts, internal_conns) = start().await;
     let dir = tempfile::tempdir().unwrap();
     let targets = dir.path().join("targets.toml");
     std::fs::write(
@@ -271,6 +320,9 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
         "to-ftp",              // redirect to another scheme
         "storm-persists.html", // 502 that never recovers
         "missing-in-truncated",
+        "half-closed.html", // FIN instead of an answer
+        "half-body.html",   // FIN before Content-Length was reached
+        "loop-a",           // /loop-a → /loop-b → /loop-a
     ]
     .iter()
     .map(|u| ("broken_link".to_string(), u.to_string()))
@@ -300,6 +352,53 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
         .unwrap()
         .contains("redirects"));
 
+    // Half-closed connections: retried (2 retries), re-checked once at the end, then reported
+    // in words; the server saw every one of those 4 requests.
+    for (path, words) in [
+        (
+            "half-closed.html",
+            "connection closed before message completed",
+        ),
+        (
+            "half-body.html",
+            "end of file before message length reached",
+        ),
+    ] {
+        let e = f(path);
+        let error = e["error"].as_str().unwrap();
+        assert_eq!(
+            error,
+            format!("connection reset or closed: {words}"),
+            "{path}"
+        );
+        assert_eq!(e["attempts"], 4, "{path}: {e}");
+        assert_eq!(counts.get(&format!("GET /{path}")), 4, "{path}");
+    }
+    // The redirect loop: one finding naming the loop, and two requests per pass (no retries of
+    // a loop, one re-check): the loop is not run until some budget stops it.
+    let e = f("loop-a");
+    assert_eq!(
+        e["error"].as_str().unwrap(),
+        format!("redirect loop back to {base}loop-a"),
+        "{e}"
+    );
+    assert_eq!(
+        summary.sites[0]
+            .findings
+            .iter()
+            .filter(|f| f.url.contains("loop-"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        (counts.get("GET /loop-a"), counts.get("GET /loop-b")),
+        (2, 2)
+    );
+    // Redirects and links to private and loopback addresses the site does not live on are not
+    // contacted and are not findings: the set above has none of them, the internal service on
+    // 127.0.0.2 never saw a connection, and the store marks them skipped with the reason.
+    assert_eq!(internal_conns.load(Ordering::Relaxed), 0);
+
     // Bounded: the endless calendar stopped at the page budget, the 1 GiB body and the gzip bomb
     // were cut at max_body_bytes, and nothing was held whole in memory.
     let calendar_pages = counts
@@ -325,12 +424,22 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
         .unwrap()
         .unwrap();
     let ok_url = format!("{base}ok");
-    let known: BTreeSet<String> = store
-        .records(run.id, "")
-        .unwrap()
-        .into_iter()
-        .map(|r| r.url)
-        .collect();
+    let records = store.records(run.id, "").unwrap();
+    let known: BTreeSet<String> = records.iter().map(|r| r.url.clone()).collect();
+    for (url, host) in [
+        (format!("{base}to-private-10"), "10.0.0.7"),
+        (format!("{base}to-private-192"), "192.168.1.1"),
+        (format!("{base}to-loopback"), "127.0.0.2"),
+        ("http://10.0.0.7/intranet/".to_string(), "10.0.0.7"),
+    ] {
+        let r = records.iter().find(|r| r.url == url).unwrap();
+        assert!(r.result.skipped, "{url}: {:?}", r.result);
+        assert_eq!(
+            r.result.error.as_deref(),
+            Some(format!("not fetched: {host} is an internal address; not contacted").as_str()),
+            "{url}"
+        );
+    }
     assert!(known.contains(&ok_url));
     assert!(known.contains(&format!("{base}huge-link")));
 }

@@ -353,8 +353,12 @@ fn classify(e: &reqwest::Error, settings: &Settings) -> FetchError {
         return FetchError::Timeout(settings.timeout.as_secs());
     }
     let mut chain = String::new();
+    // The innermost cause: what happened, without reqwest's "error sending request for url
+    // (…)" and hyper's "client error (SendRequest)" wrappers around it.
+    let mut root = String::new();
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
+        root = s.to_string();
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return FetchError::Refused,
@@ -391,7 +395,7 @@ fn classify(e: &reqwest::Error, settings: &Settings) -> FetchError {
     } else if lower.contains("connection refused") {
         FetchError::Refused
     } else if lower.contains("reset") || lower.contains("closed") || lower.contains("incomplete") {
-        FetchError::Reset(chain)
+        FetchError::Reset(root)
     } else {
         FetchError::Other(chain)
     }

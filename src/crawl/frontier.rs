@@ -4,7 +4,8 @@
 //! a time and a page budget cuts the deepest pages first. Every URL gets a small integer id the
 //! first time it is seen and is fetched at most once per run. URLs arrive already normalised by
 //! the `url` crate (scheme and host lower-cased, default port dropped, path percent-encoded as
-//! UTF-8, dot segments removed) with the fragment dropped by the extract step.
+//! UTF-8, dot segments removed) with the fragment and session ids (`;jsessionid=…`,
+//! `PHPSESSID`, a random `sid` …) dropped by the extract step ([`crate::extract::normalise`]).
 //!
 //! [`Frontier::classify`] decides what a link is: a page of the site to parse, a resource of the
 //! site to check (attachment, image, script …, or a page beyond the depth or page budget), an

@@ -179,6 +179,7 @@ pub async fn crawl_site(
     let mut in_flight = JoinSet::new();
     let mut budget_logged = false;
     let mut logged_cuts = std::collections::HashSet::new();
+    let mut logged_blocks = std::collections::HashSet::new();
     // Finished URLs go to the writer in small batches: at most 64 of them or 100 ms of work is
     // ever unsent, and an unsent URL is simply fetched again after a crash.
     let mut batch = Vec::new();
@@ -216,6 +217,13 @@ pub async fn crawl_site(
         let result = url_result(&job.outcome);
         if result.error.is_some() || result.status.is_some_and(|s| s >= 400) {
             progress.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        // A link or redirect to an internal address is not checked; the log says so once per
+        // address (the reason names it), since no finding will.
+        if let Err(fetch::FetchError::Blocked(why)) = &job.outcome.result {
+            if logged_blocks.insert(why.clone()) {
+                tracing::warn!(site = %site.id, "not checked: {} ({why}; allow_private = true would allow it)", job.item.url);
+            }
         }
         let mut discovered = Vec::new();
         let identity = job.parsed.as_ref().map(|p| Write::Identity {

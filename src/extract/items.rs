@@ -77,18 +77,7 @@ fn parent_el(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
     e.parent().and_then(ElementRef::wrap)
 }
 
-fn collapse(s: &str) -> String {
-    let mut out = String::new();
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{3000}') {
-        if !w.is_empty() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-    }
-    out
-}
+use super::collapse;
 
 fn text_of(e: ElementRef<'_>) -> String {
     collapse(&e.text().collect::<String>())
@@ -110,7 +99,7 @@ pub(crate) fn link_url(a: ElementRef<'_>, base: &Url) -> Option<Url> {
     if !matches!(u.scheme(), "http" | "https") {
         return None;
     }
-    u.set_fragment(None);
+    super::normalise(&mut u);
     Some(u)
 }
 
@@ -673,7 +662,8 @@ fn script_pages(doc: &Html, base: &Url) -> Vec<Url> {
             } else {
                 format!("{prefix}_{i}.{ext}")
             };
-            if let Ok(u) = base.join(&name) {
+            if let Ok(mut u) = base.join(&name) {
+                super::normalise(&mut u);
                 out.push(u);
             }
         }
@@ -1096,6 +1086,23 @@ mod tests {
         let p = pagination_urls(&doc(html), &b);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].as_str(), "https://www.example.gov.cn/list.aspx?page=2");
+    }
+
+    #[test]
+    fn pagination_drops_session_ids_like_every_other_link() {
+        let html = r#"<div><a href="list.jsp;jsessionid=A1B2C3D4E5F6?page=2">2</a><a href="list.jsp?page=3&amp;PHPSESSID=0f9e8d7c6b5a">3</a><a href="list.jsp;jsessionid=F6E5D4C3B2A1?page=2">下一页</a></div>"#;
+        let b = Url::parse("https://www.example.gov.cn/list.jsp?page=1").unwrap();
+        let p: Vec<String> = pagination_urls(&doc(html), &b)
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+        assert_eq!(
+            p,
+            vec![
+                "https://www.example.gov.cn/list.jsp?page=2",
+                "https://www.example.gov.cn/list.jsp?page=3",
+            ]
+        );
     }
 
     #[test]

@@ -507,8 +507,90 @@ fn resolve(raw: &str, options: &url::ParseOptions<'_>) -> Option<Url> {
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return None;
     }
-    url.set_fragment(None);
+    normalise(&mut url);
     Some(url)
+}
+
+/// What govpatrol does to every URL it reads from a page, on top of the `url` crate's parsing
+/// (scheme and host lower-cased, default port dropped, path percent-encoded, dot segments
+/// removed): the fragment and session ids ([`drop_session_ids`]) are dropped, so one page is one
+/// URL. Links, list items, pagination and related links all go through here.
+pub fn normalise(url: &mut Url) {
+    url.set_fragment(None);
+    drop_session_ids(url);
+}
+
+/// Query keys (lower-cased) and `;` path parameters that only carry a session, never a page.
+const SESSION_KEYS: &[&str] = &[
+    "jsessionid",
+    "phpsessid",
+    "asp.net_sessionid",
+    "sessionid",
+    "session_id",
+    "sessid",
+];
+
+/// Whether a query key or path parameter names a session: one of [`SESSION_KEYS`], IIS's
+/// `ASPSESSIONID…` (the suffix varies), or `sid` with a value that looks like a random token
+/// (16 or more letters and digits, not all digits: `sid=12` may well be a site or column id).
+fn is_session_param(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SESSION_KEYS.contains(&key.as_str())
+        || key.starts_with("aspsessionid")
+        || (key == "sid"
+            && value.len() >= 16
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !value.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Removes session ids from a URL (`;jsessionid=…` path parameters, `?PHPSESSID=…`, random
+/// `?sid=…`), so a site that writes a fresh session into every link does not turn each page into
+/// endless URLs and is not fetched twice. Everything else is left byte for byte as it was (a GBK
+/// query stays GBK-encoded).
+///
+/// ```
+/// let mut u = url::Url::parse("http://s.gov.cn/a.jsp;jsessionid=0A1B2C3D?id=7&PHPSESSID=9f8e").unwrap();
+/// govpatrol::extract::drop_session_ids(&mut u);
+/// assert_eq!(u.as_str(), "http://s.gov.cn/a.jsp?id=7");
+/// ```
+pub fn drop_session_ids(url: &mut Url) {
+    if url.path().contains(';') {
+        let path: Vec<String> = url
+            .path()
+            .split('/')
+            .map(|seg| {
+                let mut parts = seg.split(';');
+                let mut kept = parts.next().unwrap_or("").to_string();
+                for p in parts {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    if !is_session_param(k, v) {
+                        kept.push(';');
+                        kept.push_str(p);
+                    }
+                }
+                kept
+            })
+            .collect();
+        let path = path.join("/");
+        if path != url.path() {
+            url.set_path(&path);
+        }
+    }
+    if let Some(q) = url.query() {
+        let kept: Vec<&str> = q
+            .split('&')
+            .filter(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                !is_session_param(k, v)
+            })
+            .collect();
+        if kept.len() != q.split('&').count() {
+            let kept = kept.join("&");
+            url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+        }
+    }
 }
 
 fn link_text(el: &ElementRef<'_>) -> String {
@@ -535,19 +617,44 @@ fn link_text(el: &ElementRef<'_>) -> String {
     text
 }
 
-/// Whitespace (including full-width spaces and nbsp) collapsed to single spaces, trimmed.
+/// Whitespace (including full-width spaces and nbsp) collapsed to single spaces, trimmed, and
+/// control characters removed ([`is_control`]).
+///
+/// Every text govpatrol keeps of a page (title, link texts, meta values, list rows, headlines,
+/// messages) goes through here, so a page cannot put a bell, a terminal escape (`\x1b[31m`), a
+/// NUL or a right-to-left override into a CSV cell, report.html, a notice, findings.jsonl or the
+/// terminal.
+///
+/// ```
+/// assert_eq!(govpatrol::extract::collapse(" 通知\x07\x1b[31m公告\u{202E}txt.exe\0 "), "通知[31m公告txt.exe");
+/// ```
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}') {
         if w.is_empty() {
             continue;
         }
+        let mut clean = w.chars().filter(|c| !is_control(*c)).peekable();
+        if clean.peek().is_none() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.extend(clean);
     }
     out
+}
+
+/// Characters that are never text: C0 and C1 controls (NUL, bell, escape …) and the invisible
+/// bidirectional formatting characters (LRM/RLM, the embeddings and overrides U+202A–U+202E,
+/// the isolates U+2066–U+2069, the Arabic letter mark) that make `exe.txt` read `txt.exe`.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// The text a reader sees in `<body>` (scripts, styles and comments left out).
@@ -721,6 +828,51 @@ mod tests {
         assert_eq!(f.links[0].text, "深处");
         let normal = "<html><body><ul><li><a href=\"/a\">a</a><li>b</ul><script>if (a<b) {}</script></body></html>";
         assert!(matches!(limit_nesting(normal, 100), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn session_ids_are_dropped_from_links_and_nothing_else_changes() {
+        let f = extract(
+            "<a href=\"/a/page.jsp;jsessionid=9F8E7D6C5B4A3210?id=7\">a</a>\
+             <a href=\"/b.php?PHPSESSID=abcdef0123456789&amp;p=2\">b</a>\
+             <a href=\"/c.asp?id=1&amp;ASPSESSIONIDQATQDRCS=KJHGFDSAPOIU\">c</a>\
+             <a href=\"/d.html?sid=Zx81kd02mQ7sLw3pRt5v\">d</a>\
+             <a href=\"/e.html?sid=12&amp;q=通知\">e</a>\
+             <a href=\"/f;JSESSIONID=AB12CD34/g.html\">f</a>\
+             <a href=\"/h.html;v=2\">h</a>",
+            &Url::parse("http://s.gov.cn/").unwrap(),
+            encoding_rs::GB18030,
+        );
+        let got: Vec<&str> = f.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "http://s.gov.cn/a/page.jsp?id=7",
+                "http://s.gov.cn/b.php?p=2",
+                "http://s.gov.cn/c.asp?id=1",
+                "http://s.gov.cn/d.html",
+                // a short numeric sid is a site or column id, and the GBK query stays GBK
+                "http://s.gov.cn/e.html?sid=12&q=%CD%A8%D6%AA",
+                "http://s.gov.cn/f/g.html",
+                "http://s.gov.cn/h.html;v=2",
+            ]
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_never_reach_titles_or_link_texts() {
+        let f = facts(
+            "<title>\x07=HYPERLINK(\"x\")\x1b[31m 通知\u{202E}gpj.exe</title>\
+             <a href=\"/x\">\u{2066}附件\x08\u{009B}下载\u{2069}</a>",
+            "http://s.gov.cn/",
+        );
+        assert_eq!(f.title, "=HYPERLINK(\"x\")[31m 通知gpj.exe");
+        assert_eq!(f.links[0].text, "附件下载");
+        assert!(!f
+            .title
+            .chars()
+            .chain(f.links[0].text.chars())
+            .any(is_control));
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub fn related_links(doc: &Html, base: &Url) -> Vec<RelatedLink> {
         let Ok(mut url) = base.join(href) else {
             return;
         };
-        url.set_fragment(None);
+        super::normalise(&mut url);
         if out.len() < MAX_RELATED && !out.iter().any(|r| r.url == url) {
             out.push(RelatedLink {
                 label: label.to_string(),

@@ -680,21 +680,35 @@ pub fn gather_interpretations(
         .into_iter()
         .flatten()
         .find_map(Category::from_words);
+        let title = p
+            .content
+            .headline
+            .clone()
+            .or(p.title.clone())
+            .unwrap_or_default();
+        let keys: Vec<String> = std::iter::once(page_key(&p.url))
+            .chain(p.final_url.as_deref().map(page_key))
+            .collect();
+        // Only documents and interpretations are kept (at 100,000 pages, every article's URL,
+        // title and keys took 40 MB): articles of a policy or interpretation column, or whose
+        // meta says so, or whose title reads like an interpretation.
+        let relevant = meta_cat
+            .is_some_and(|c| c == Category::Policy || c == Category::Interpretation)
+            || keys.iter().any(|k| listed.contains_key(k))
+            || interpretations::is_interpretation_title(&title);
+        if !relevant {
+            return;
+        }
         let key = page_key(p.final_url.as_deref().unwrap_or(&p.url));
-        by_id.insert(p.id, key.clone());
+        by_id.insert(p.id, key);
         let n = all.len();
-        for k in std::iter::once(page_key(&p.url)).chain(p.final_url.as_deref().map(page_key)) {
+        for k in keys {
             arts.insert(k, n);
         }
         all.push(Art {
             id: p.id,
             url: p.url.clone(),
-            title: p
-                .content
-                .headline
-                .clone()
-                .or(p.title.clone())
-                .unwrap_or_default(),
+            title,
             date: p.content.pub_date.as_ref().map(|d| d.date),
             numbers: p.content.doc_numbers.clone(),
             category: meta_cat,

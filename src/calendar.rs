@@ -22,8 +22,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 /// Public holidays (法定节假日及调休放假日) of 2025, from 国务院办公厅关于2025年部分节假日安排的
 /// 通知 (国办发明电〔2024〕12号), and of 2026, from 国务院办公厅关于2026年部分节假日安排的通知
-/// (国办发明电〔2025〕7号). The 2026 dates were transcribed without the notice at hand: check them
-/// against it and override in `[interpretation]` of targets.toml if they differ.
+/// (dated 2025-11-04, published by Xinhua the same day; the 2026 dates and make-up working days
+/// below were checked against its text). Later years go in `[interpretation]` of targets.toml
+/// until the list here is extended.
 pub const CHINA_HOLIDAYS: &[&str] = &[
     // 2025
     "2025-01-01",

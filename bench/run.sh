@@ -5,7 +5,8 @@
 # read-only), generates or reuses the N-page synthetic ministry site, serves it with nginx on
 # 127.0.0.1 and runs govpatrol as the harness's "custom" tool under /usr/bin/time -v, then any
 # peers named (lychee, linkinator, … if installed by the harness's install_peers.sh) in the
-# same run. Prints the Markdown table: wall time, CPU, peak RSS, requests, recall, precision.
+# same run. Prints the Markdown table: wall time, CPU, peak RSS, requests, recall, precision;
+# then bench/derived.py's: pages per second, requests per unique URL, CPU seconds per 1,000 pages.
 #
 #   bench/run.sh 2000
 #   bench/run.sh 20000 lychee linkinator
@@ -35,3 +36,5 @@ CUSTOM_FORMAT=pairs-jsonl \
 CUSTOM_NOTES="recursive crawl from /; robots.txt honoured; failures re-checked once" \
   ./run_peers.sh "$N" custom "$@"
 python3 table.py "$RESULTS"
+echo
+python3 "$REPO/bench/derived.py" "$RESULTS" "$WORK/harness/runs" "${CHARSET_HEADER:+-charset-header}"

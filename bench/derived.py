@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""derived.py RESULTS.csv RUNS_DIR [VARIANT] — the figures the harness table leaves implicit, per tool row:
+pages per second, site requests per unique site URL (from the tool's nginx access-log slice),
+CPU seconds (user + sys) per 1,000 pages, peak RSS. Printed as a Markdown table."""
+import csv, gzip, os, sys
+
+results, runs = sys.argv[1], sys.argv[2]
+variant = sys.argv[3] if len(sys.argv) > 3 else ""
+print("| N | tool | wall s | pages/s | site reqs | unique site URLs | reqs per unique URL | CPU s per 1k pages | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in csv.DictReader(open(results, encoding="utf-8")):
+    n, tool = int(r["n_pages"]), r["tool"]
+    wall = float(r["wall_s"] or 0)
+    cpu = float(r["user_s"] or 0) + float(r["sys_s"] or 0)
+    pages = r["pages_fetched"] or "0"
+    log = os.path.join(runs, f"{n}{variant}", f"{tool}.access.log.gz")
+    unique, reqs = "–", int(r["site_requests"] or 0)
+    if os.path.exists(log):
+        seen = set()
+        with gzip.open(log, "rt", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                parts = line.split('"')
+                if len(parts) > 1:
+                    seen.add(parts[1])
+        unique = len(seen)
+    per = f"{reqs / unique:.2f}" if isinstance(unique, int) and unique else "–"
+    pps = f"{int(pages) / wall:.0f}" if wall else "–"
+    print(f"| {n} | {tool} | {wall:.2f} | {pps} | {reqs} | {unique} | {per} | {cpu / n * 1000:.2f} | {r['peak_rss_mb']} |")

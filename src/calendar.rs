@@ -3,8 +3,8 @@
 //! are public holidays; make-up working days (调休上班) on a weekend count as working days.
 //!
 //! [`Calendar::china`] carries the State Council's official lists for 2025 and 2026; a check's
-//! configuration adds days ([`Calendar::with`]). The State Council publishes next year's list
-//! every December: add it to targets.toml until a release carries it.
+//! configuration adds days (`[calendar]` of targets.toml, [`Calendar::with`]). The State Council
+//! publishes next year's list every November or December: add it there until a release carries it.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -23,7 +23,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 /// Public holidays (法定节假日及调休放假日) of 2025, from 国务院办公厅关于2025年部分节假日安排的
 /// 通知 (国办发明电〔2024〕12号), and of 2026, from 国务院办公厅关于2026年部分节假日安排的通知
 /// (dated 2025-11-04, published by Xinhua the same day; the 2026 dates and make-up working days
-/// below were checked against its text). Later years go in `[interpretation]` of targets.toml
+/// below were checked against its text). Later years go in `[calendar]` of targets.toml
 /// until the list here is extended.
 pub const CHINA_HOLIDAYS: &[&str] = &[
     // 2025
@@ -122,9 +122,6 @@ pub struct Calendar {
     pub worked: BTreeSet<NaiveDate>,
 }
 
-/// The name the message checks use for the same calendar.
-pub type Holidays = Calendar;
-
 impl Calendar {
     /// No holidays: Monday to Friday are working days.
     pub fn none() -> Calendar {
@@ -166,7 +163,7 @@ impl Calendar {
     /// Working days after `a` up to and including `b` (so an answer on the next working day took
     /// 1); negative when `b` is before `a`, 0 when equal.
     pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> i64 {
-        working_days_between(a, b, self)
+        between(a, b, self)
     }
 
     /// The day `n` working days after `from`.
@@ -183,11 +180,10 @@ impl Calendar {
     }
 }
 
-/// Working days after `a` up to and including `b` (so a reply on the next working day took 1);
-/// negative when `b` is before `a`, 0 when equal.
-pub fn working_days_between(a: NaiveDate, b: NaiveDate, holidays: &Holidays) -> i64 {
+/// [`Calendar::working_days_between`].
+fn between(a: NaiveDate, b: NaiveDate, holidays: &Calendar) -> i64 {
     if b < a {
-        return -working_days_between(b, a, holidays);
+        return -between(b, a, holidays);
     }
     // Whole weeks at once, then the remainder day by day (years of waiting stay cheap).
     let span = (b - a).num_days();
@@ -228,45 +224,40 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_skips_the_national_day_holiday() {
+        // Tuesday 2025-09-30 + 2 working days: 10-01 to 10-08 are off, Saturday 10-11 is worked.
+        let china = Calendar::china();
+        assert_eq!(china.add_working_days(d("2025-09-30"), 2), d("2025-10-10"));
+        assert_eq!(china.add_working_days(d("2025-09-30"), 3), d("2025-10-11"));
+        // 2026: 10-01 to 10-07 off, Saturday 10-10 worked.
+        assert_eq!(china.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
+    }
+
+    #[test]
     fn weekends_are_skipped() {
-        let h = Holidays::none();
+        let h = Calendar::none();
         // 2026-01-02 is a Friday.
+        assert_eq!(h.working_days_between(d("2026-01-02"), d("2026-01-05")), 1);
+        assert_eq!(h.working_days_between(d("2026-01-02"), d("2026-01-02")), 0);
+        assert_eq!(h.working_days_between(d("2026-01-05"), d("2026-01-19")), 10);
         assert_eq!(
-            working_days_between(d("2026-01-02"), d("2026-01-05"), &h),
-            1
-        );
-        assert_eq!(
-            working_days_between(d("2026-01-02"), d("2026-01-02"), &h),
-            0
-        );
-        assert_eq!(
-            working_days_between(d("2026-01-05"), d("2026-01-19"), &h),
-            10
-        );
-        assert_eq!(
-            working_days_between(d("2026-01-19"), d("2026-01-05"), &h),
+            h.working_days_between(d("2026-01-19"), d("2026-01-05")),
             -10
         );
     }
 
     #[test]
     fn holidays_and_make_up_days() {
-        let mut h = Holidays::none();
+        let mut h = Calendar::none();
         h.off.insert(d("2026-01-06"));
         h.worked.insert(d("2026-01-10")); // a Saturday
-        assert_eq!(
-            working_days_between(d("2026-01-05"), d("2026-01-19"), &h),
-            10
-        );
-        assert_eq!(
-            working_days_between(d("2026-01-05"), d("2026-01-09"), &h),
-            3
-        );
+        assert_eq!(h.working_days_between(d("2026-01-05"), d("2026-01-19")), 10);
+        assert_eq!(h.working_days_between(d("2026-01-05"), d("2026-01-09")), 3);
     }
 
     #[test]
     fn week_shortcut_agrees_with_day_by_day() {
-        let mut h = Holidays::none();
+        let mut h = Calendar::none();
         h.off.insert(d("2026-05-01"));
         h.worked.insert(d("2026-05-09"));
         let a = d("2026-04-01");
@@ -278,7 +269,7 @@ mod tests {
                 x = x.succ_opt().unwrap();
                 slow += i64::from(h.is_working_day(x));
             }
-            assert_eq!(working_days_between(a, b, &h), slow, "{b}");
+            assert_eq!(h.working_days_between(a, b), slow, "{b}");
         }
     }
 }

@@ -21,8 +21,11 @@
 //! `[interpretation]` (optional, one for all sites) sets the policy interpretation check
 //! ([`crate::checks::interpretations::Settings`]): `window_months` (12), `max_working_days` (3),
 //! `exclude_titles` (title patterns of documents that need no interpretation; replaces the
-//! defaults), `holidays` and `workdays` (`"YYYY-MM-DD"`, added to China's official 2025–2026
-//! holidays and make-up working days).
+//! defaults).
+//!
+//! `[calendar]` (optional) adds `holidays` and `workdays` (`"YYYY-MM-DD"`) to China's official
+//! 2025–2026 holidays and make-up working days ([`crate::calendar`]): the one working-day
+//! calendar of message reply times, interpretation delays and rectification deadlines.
 //!
 //! ```
 //! let toml = r#"
@@ -285,6 +288,9 @@ pub struct Targets {
     pub scoring: crate::score::ScoringConfig,
     /// `[interpretation]`: the policy interpretation check's settings.
     pub interpretation: crate::checks::interpretations::Settings,
+    /// `[calendar]`: the working days every deadline counts (also in `interpretation` and each
+    /// site's message rules).
+    pub calendar: crate::calendar::Calendar,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +299,12 @@ struct RawInterpretation {
     window_months: Option<Spanned<u32>>,
     max_working_days: Option<Spanned<i64>>,
     exclude_titles: Option<Vec<String>>,
+}
+
+/// `[calendar]`: days added to China's official working-day calendar.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
     #[serde(default)]
     holidays: Vec<Spanned<String>>,
     #[serde(default)]
@@ -311,6 +323,7 @@ struct RawTargets {
     #[serde(default)]
     scoring: Option<crate::score::ScoringConfig>,
     interpretation: Option<RawInterpretation>,
+    calendar: Option<RawCalendar>,
 }
 
 #[derive(Deserialize)]
@@ -353,10 +366,6 @@ struct RawColumn {
 struct RawMessages {
     reply_days: Option<Spanned<i64>>,
     feedback_grace_days: Option<Spanned<i64>>,
-    #[serde(default)]
-    holidays: Vec<Spanned<String>>,
-    #[serde(default)]
-    workdays: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -404,7 +413,31 @@ impl Targets {
             defaults.apply(d.get_ref());
         }
 
-        let mut messages = crate::checks::messages::Rules::default();
+        let days = |list: &[Spanned<String>], key: &str| {
+            list.iter()
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
+                        err(
+                            d.span(),
+                            Some(key),
+                            format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let mut calendar = crate::calendar::Calendar::china();
+        if let Some(c) = &raw.calendar {
+            calendar = calendar.with(
+                &days(&c.holidays, "holidays")?,
+                &days(&c.workdays, "workdays")?,
+            );
+        }
+
+        let mut messages = crate::checks::messages::Rules {
+            calendar: calendar.clone(),
+            ..Default::default()
+        };
         if let Some(m) = &raw.messages {
             for (v, key, target) in [
                 (&m.reply_days, "reply_days", &mut messages.reply_days),
@@ -423,23 +456,6 @@ impl Targets {
                         ));
                     }
                     *target = *v.get_ref();
-                }
-            }
-            for (list, key, set) in [
-                (&m.holidays, "holidays", &mut messages.holidays.off),
-                (&m.workdays, "workdays", &mut messages.holidays.worked),
-            ] {
-                for d in list {
-                    let day = chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(
-                        |_| {
-                            err(
-                                d.span(),
-                                Some(key),
-                                format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
-                            )
-                        },
-                    )?;
-                    set.insert(day);
                 }
             }
         }
@@ -617,29 +633,15 @@ impl Targets {
             if let Some(p) = ri.exclude_titles {
                 interpretation.exclude_titles = p;
             }
-            let days = |list: Vec<Spanned<String>>, key: &str| {
-                list.into_iter()
-                    .map(|d| {
-                        chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
-                            err(
-                                d.span(),
-                                Some(key),
-                                format!("{:?} is not a date (YYYY-MM-DD)", d.get_ref()),
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            };
-            let holidays = days(ri.holidays, "holidays")?;
-            let workdays = days(ri.workdays, "workdays")?;
-            interpretation.calendar = interpretation.calendar.with(&holidays, &workdays);
         }
+        interpretation.calendar = calendar.clone();
         Ok(Targets {
             path: path.to_path_buf(),
             defaults,
             sites,
             scoring: raw.scoring.unwrap_or_default(),
             interpretation,
+            calendar,
         })
     }
 
@@ -756,16 +758,15 @@ mod tests {
     #[test]
     fn message_limits_and_holidays() {
         let t = parse(&format!(
-            "[messages]\nreply_days = 5\nholidays = [\"2026-10-01\"]\nworkdays = [\"2026-10-10\"]\n{SITE}[[site.column]]\nname = \"信箱\"\nurl = \"/xx/\"\nreply_days = 3\n"
+            "[messages]\nreply_days = 5\n{SITE}[[site.column]]\nname = \"信箱\"\nurl = \"/xx/\"\nreply_days = 3\n"
         ))
         .unwrap();
         let s = &t.sites[0];
         assert_eq!(s.messages.reply_days, 5);
         assert_eq!(s.messages.feedback_grace_days, 30);
-        assert_eq!(s.messages.holidays.off.len(), 1);
-        assert_eq!(s.messages.holidays.worked.len(), 1);
         assert_eq!(s.columns[0].reply_days, Some(3));
-        let e = parse(&format!("[messages]\nholidays = [\"10/01\"]\n{SITE}"))
+        // Holidays live in [calendar] now; the old key is refused with its place.
+        let e = parse(&format!("[messages]\nholidays = [\"2026-10-01\"]\n{SITE}"))
             .unwrap_err()
             .to_string();
         assert!(e.contains("t.toml:2:") && e.contains("holidays"), "{e}");
@@ -886,26 +887,29 @@ mod tests {
     }
 
     #[test]
-    fn interpretation_settings_and_calendar_days() {
+    fn one_calendar_for_interpretations_messages_and_deadlines() {
         let t = parse(&format!(
-            "[interpretation]\nwindow_months = 6\nmax_working_days = 5\nexclude_titles = [\"任免\"]\nholidays = [\"2026-11-20\"]\nworkdays = [\"2026-11-21\"]\n{SITE}"
+            "[interpretation]\nwindow_months = 6\nmax_working_days = 5\nexclude_titles = [\"任免\"]\n\n[calendar]\nholidays = [\"2026-11-20\"]\nworkdays = [\"2026-11-21\"]\n{SITE}"
         ))
         .unwrap();
         let i = &t.interpretation;
         assert_eq!((i.window_months, i.max_working_days), (6, 5));
         assert_eq!(i.exclude_titles, vec!["任免"]);
         let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert!(!i.calendar.is_working_day(d("2026-11-20")));
-        assert!(i.calendar.is_working_day(d("2026-11-21")));
-        assert!(
-            !i.calendar.is_working_day(d("2026-10-01")),
-            "official holidays stay"
-        );
-        let e = parse(&format!(
-            "[interpretation]\nholidays = [\"2026-13-01\"]\n{SITE}"
-        ))
-        .unwrap_err()
-        .to_string();
+        for cal in [&i.calendar, &t.sites[0].messages.calendar, &t.calendar] {
+            assert!(!cal.is_working_day(d("2026-11-20")));
+            assert!(cal.is_working_day(d("2026-11-21")));
+            assert!(
+                !cal.is_working_day(d("2026-10-01")),
+                "official holidays stay"
+            );
+        }
+        // Without a [calendar], messages still skip the official holidays.
+        let t = parse(SITE).unwrap();
+        assert!(!t.sites[0].messages.calendar.is_working_day(d("2026-10-02")));
+        let e = parse(&format!("[calendar]\nholidays = [\"2026-13-01\"]\n{SITE}"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(":2:") && e.contains("holidays"), "{e}");
         let e = parse(&format!("[interpretation]\nlate_days = 3\n{SITE}"))
             .unwrap_err()

@@ -27,7 +27,7 @@ pub fn targets_toml(sites: &SampleSites, rps: f64) -> String {
         .map(|d| format!("{:?}", d.to_string()))
         .collect();
     t.push_str(&format!(
-        "\n[interpretation]\nholidays = [{}]\n",
+        "\n[calendar]\nholidays = [{}]\n",
         holidays.join(", ")
     ));
     for s in &sites.sites {

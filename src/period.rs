@@ -296,6 +296,8 @@ pub struct PeriodReport {
     /// Every period of the same kind in the history, oldest first.
     pub trend: Vec<TrendPoint>,
     pub deadline_working_days: u32,
+    /// The working-day calendar deadlines are counted in (`[calendar]`).
+    pub calendar: crate::calendar::Calendar,
 }
 
 /// What a period command produced.
@@ -603,22 +605,8 @@ pub fn build(
         sample,
         trend,
         deadline_working_days: targets.scoring.deadline_working_days,
+        calendar: targets.calendar.clone(),
     })
-}
-
-/// The date `days` working days after `from`: weekends and China's public holidays skipped,
-/// make-up working days counted ([`crate::calendar::Calendar::china`]).
-///
-/// ```
-/// use chrono::NaiveDate;
-/// let thu = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-/// assert_eq!(govpatrol::period::add_working_days(thu, 15).to_string(), "2026-12-17");
-/// // Across 国庆 2025 (10-01 to 10-08 off, Saturday 10-11 worked).
-/// let tue = NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
-/// assert_eq!(govpatrol::period::add_working_days(tue, 2).to_string(), "2025-10-10");
-/// ```
-pub fn add_working_days(from: NaiveDate, days: u32) -> NaiveDate {
-    crate::calendar::Calendar::china().add_working_days(from, i64::from(days))
 }
 
 #[cfg(test)]

@@ -96,6 +96,7 @@ fn report() -> PeriodReport {
             },
         ],
         deadline_working_days: 15,
+        calendar: govpatrol::calendar::Calendar::china(),
     }
 }
 

@@ -23,7 +23,7 @@ use chrono::{Months, NaiveDate};
 use serde_json::json;
 
 use super::{Finding, Severity};
-use crate::calendar::{working_days_between, Holidays};
+use crate::calendar::Calendar;
 use crate::extract::messages::{book_titles, Message, Solicitation, SolicitationStatus};
 
 pub const UNANSWERED_MESSAGE: &str = "unanswered_message";
@@ -44,7 +44,8 @@ pub struct Rules {
     pub feedback_grace_days: i64,
     /// Shortest period for a regulation draft, in days (30).
     pub min_period_days: i64,
-    pub holidays: Holidays,
+    /// Working days (`[calendar]`: China's official holidays plus configured days).
+    pub calendar: Calendar,
 }
 
 impl Default for Rules {
@@ -55,7 +56,7 @@ impl Default for Rules {
             stale_months: 2,
             feedback_grace_days: 30,
             min_period_days: 30,
-            holidays: Holidays::none(),
+            calendar: Calendar::china(),
         }
     }
 }
@@ -206,7 +207,7 @@ pub fn judge_column(
         if m.answered() {
             stats.answered += 1;
             if let Some(r) = m.replied {
-                let wd = working_days_between(asked, r, &rules.holidays);
+                let wd = rules.calendar.working_days_between(asked, r);
                 stats.reply_days.push(wd);
                 if wd > limit {
                     findings.push(finding(
@@ -223,7 +224,7 @@ pub fn judge_column(
             stats.oldest_waiting = Some(asked);
             stats.oldest_waiting_days = Some(waited);
         }
-        let wd = working_days_between(asked, as_of, &rules.holidays);
+        let wd = rules.calendar.working_days_between(asked, as_of);
         let veto_from = asked
             .checked_add_months(Months::new(rules.veto_months))
             .unwrap_or(asked);
@@ -498,6 +499,21 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_after_the_national_day_holiday_is_not_late() {
+        // Asked Monday 2026-09-28, answered 2026-10-14: 12 weekdays, but 10-01 to 10-07 are
+        // the holiday and Saturday 10-10 is worked, so 8 working days, within 10.
+        let c = col(vec![msg(
+            1,
+            "2026-09-28",
+            Some("2026-10-14"),
+            MessageStatus::Answered,
+        )]);
+        let (f, s) = judge_column("x", &c, d("2026-11-20"), &Rules::default(), "t");
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(s.slowest_reply_days, Some(8));
+    }
+
+    #[test]
     fn each_outcome() {
         use MessageStatus::*;
         let as_of = d("2026-11-20"); // a Friday
@@ -509,7 +525,12 @@ mod tests {
             msg(5, "2026-11-16", None, Pending),                // 4 working days: fine
             msg(6, "2024-10-01", None, Pending),                // outside the year
         ]);
-        let (f, s) = judge_column("x", &c, as_of, &Rules::default(), "t");
+        // Plain weekdays, so the counts in the comments are easy to check by hand.
+        let rules = Rules {
+            calendar: Calendar::none(),
+            ..Default::default()
+        };
+        let (f, s) = judge_column("x", &c, as_of, &rules, "t");
         let got: Vec<(&str, Severity, &str)> = f
             .iter()
             .map(|f| (f.check, f.severity, f.url.as_str()))

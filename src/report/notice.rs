@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use super::html::{check_label, escape, evidence_text, link};
 use crate::checks::Finding;
-use crate::period::{add_working_days, PeriodReport, SiteReport, Status};
+use crate::period::{PeriodReport, SiteReport, Status};
 
 /// Whether a finding goes into the unit's notice: everything except `too_few_probes`, which is
 /// about the inspector's own probing, not about the site.
@@ -67,7 +67,9 @@ impl<'a> Notice<'a> {
             report,
             site,
             issued,
-            deadline: add_working_days(issued, report.deadline_working_days),
+            deadline: report
+                .calendar
+                .add_working_days(issued, i64::from(report.deadline_working_days)),
         }
     }
 

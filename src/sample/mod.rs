@@ -251,7 +251,7 @@ pub struct SampleSites {
     pub expected_columns: Vec<ExpectedColumn>,
     /// Every policy document of the portal with its interpretation outcome.
     pub interpretation_cases: Vec<InterpretationCase>,
-    /// The public holiday the sample's targets add (`[interpretation] holidays`): without it,
+    /// The public holiday the sample's targets add (`[calendar] holidays`): without it,
     /// the over-a-holiday interpretation would be late.
     pub holidays: Vec<NaiveDate>,
     disallowed: Vec<(String, String)>,

@@ -422,7 +422,7 @@ fn holiday_case_thursday(as_of: NaiveDate) -> NaiveDate {
     }
 }
 
-/// The holiday `[interpretation] holidays` of the sample's targets declares: the Friday after
+/// The holiday `[calendar] holidays` of the sample's targets declares: the Friday after
 /// the `OverHoliday` document.
 pub(crate) fn sample_holiday(as_of: NaiveDate) -> NaiveDate {
     holiday_case_thursday(as_of) + chrono::Duration::days(1)

@@ -409,9 +409,9 @@ pub(super) fn build(ctx: &Ctx, site: &mut SiteContent) {
 /// The three columns as a correct crawler judges them, and the findings on their messages and
 /// solicitations, computed with the same rules as the checks ([`crate::checks::messages`]).
 pub(super) fn expected(ctx: &Ctx) -> (Vec<ExpectedColumn>, Vec<Planted>) {
-    use crate::calendar::{working_days_between, Holidays};
     let rules = crate::checks::messages::Rules::default();
-    let h = Holidays::none();
+    // The calendar of the sample's targets, as the check will count.
+    let h = super::sample_calendar(ctx.as_of);
     let mut cols = Vec::new();
     let mut planted = Vec::new();
     let url = |path: &str| ctx.portal.join(path).expect("url").to_string();
@@ -458,7 +458,7 @@ pub(super) fn expected(ctx: &Ctx) -> (Vec<ExpectedColumn>, Vec<Planted>) {
             let page = url(&format!("{dir}{}", m.file));
             let answered = m.replied.is_some() && !m.empty_reply;
             if let (true, Some(r)) = (answered, m.replied) {
-                if working_days_between(asked, day(ctx, r), &h) > rules.reply_days {
+                if h.working_days_between(asked, day(ctx, r)) > rules.reply_days {
                     planted.push(Planted::about(
                         "portal",
                         "late_reply",
@@ -469,7 +469,7 @@ pub(super) fn expected(ctx: &Ctx) -> (Vec<ExpectedColumn>, Vec<Planted>) {
                 continue;
             }
             let veto = ctx.as_of > asked + chrono::Months::new(rules.veto_months);
-            if veto || working_days_between(asked, ctx.as_of, &h) > rules.reply_days {
+            if veto || h.working_days_between(asked, ctx.as_of) > rules.reply_days {
                 planted.push(Planted::about(
                     "portal",
                     "unanswered_message",

@@ -368,3 +368,71 @@ fn a_run_under_another_scope_does_not_reuse_stored_links() {
         assert_ne!(base, key(other), "{other}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_whose_stored_rows_are_gone_is_downloaded_again_after_its_304() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = write_targets(dir.path(), &sites, 50.0);
+    let out = dir.path().join("out");
+    let only_unit_a = |mut t: Targets| {
+        t.select(&["unit-a".to_string()]).unwrap();
+        t
+    };
+    let crawl_a = |as_of: NaiveDate| {
+        let t = only_unit_a(Targets::load(&targets).unwrap());
+        let out = out.clone();
+        async move {
+            let (_tx, stop) = tokio::sync::watch::channel(false);
+            run::crawl(&t, &options(&out, as_of), stop).await.unwrap()
+        }
+    };
+    let first = crawl_a(as_of()).await;
+    // Lose one page's content row, as a damaged or hand-edited history would.
+    let db = rusqlite::Connection::open(out.join("govpatrol.sqlite")).unwrap();
+    let (run, id, url): (i64, u32, String) = db
+        .query_row(
+            "SELECT u.run_id, u.id, u.url FROM urls u JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
+             WHERE u.id > 0 AND u.status = 200 AND u.rechecked = 0 ORDER BY u.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    db.execute(
+        "DELETE FROM page_content WHERE run_id = ?1 AND url_id = ?2",
+        rusqlite::params![run, id],
+    )
+    .unwrap();
+    drop(db);
+
+    sites.clear_requests();
+    let second = crawl_a(next_month()).await;
+    let statuses: Vec<u16> = sites
+        .requests()
+        .iter()
+        .filter(|r| key_of(r) == log_key(&url) && r.method == "GET")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [304, 200], "{url}");
+    assert_eq!(second.sites[0].pages, first.sites[0].pages);
+    assert!(second.sites[0].unchanged > 0);
+    assert!(second.sites[0].unchanged < first.sites[0].pages);
+    assert_eq!(
+        keys(&second),
+        keys(&crawl_with_full(&targets, &dir.path().join("full")).await)
+    );
+}
+
+async fn crawl_with_full(targets: &Path, out: &Path) -> RunSummary {
+    let mut t = Targets::load(targets).unwrap();
+    t.select(&["unit-a".to_string()]).unwrap();
+    t.apply_cli(&CrawlSettings {
+        conditional_requests: Some(false),
+        ..Default::default()
+    })
+    .unwrap();
+    let (_tx, stop) = tokio::sync::watch::channel(false);
+    run::crawl(&t, &options(out, next_month()), stop)
+        .await
+        .unwrap()
+}

@@ -120,6 +120,11 @@ pub struct CrawlSettings {
     /// Default false (always recorded in availability.csv).
     #[arg(long, value_name = "BOOL")]
     pub check_ipv6: Option<bool>,
+    /// On a new run, ask the server for a page only if it changed since the last finished run of
+    /// the site (ETag / If-Modified-Since); an unchanged page's links are read from the store.
+    /// Default true.
+    #[arg(long, value_name = "BOOL")]
+    pub conditional_requests: Option<bool>,
 }
 
 /// Resolved settings for one site.
@@ -138,6 +143,7 @@ pub struct Settings {
     pub check_external: bool,
     pub allow_private: bool,
     pub check_ipv6: bool,
+    pub conditional_requests: bool,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -163,6 +169,7 @@ impl Default for Settings {
             check_external: true,
             allow_private: false,
             check_ipv6: false,
+            conditional_requests: true,
         }
     }
 }
@@ -208,6 +215,9 @@ impl Settings {
         }
         if let Some(v) = over.check_ipv6 {
             self.check_ipv6 = v;
+        }
+        if let Some(v) = over.conditional_requests {
+            self.conditional_requests = v;
         }
     }
 }

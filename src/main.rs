@@ -57,7 +57,9 @@ enum Command {
         /// Continue an interrupted run of the same period (the default; kept for scripts).
         #[arg(long, conflicts_with = "fresh")]
         resume: bool,
-        /// Start over instead of continuing an interrupted run.
+        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
+        /// unchanged since the last one are still revalidated (304) unless
+        /// --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -117,7 +119,9 @@ enum Command {
         /// The check point (YYYY-MM-DD); defaults to today (or the month's last day).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Start over instead of continuing an interrupted run.
+        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
+        /// unchanged since the last one are still revalidated (304) unless
+        /// --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -153,7 +157,9 @@ enum Command {
         /// Never check this unit (repeatable).
         #[arg(long = "exclude", value_name = "ID")]
         exclude: Vec<String>,
-        /// Start over instead of continuing an interrupted run.
+        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
+        /// unchanged since the last one are still revalidated (304) unless
+        /// --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -505,6 +511,15 @@ fn finish(summary: &RunSummary, quiet: bool) -> ExitCode {
                 s.dir.display(),
                 if s.resumed { "  (resumed)" } else { "" }
             );
+            if s.unchanged > 0 {
+                println!(
+                    "{:<12} {} of {} pages unchanged (304): read from the store, {} not downloaded",
+                    "",
+                    s.unchanged,
+                    s.pages,
+                    govpatrol::run::human_bytes(s.saved_bytes)
+                );
+            }
             if let Some(e) = &s.homepage_error {
                 println!("{:<12} the homepage could not be opened: {e}", "");
             }

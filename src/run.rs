@@ -62,7 +62,11 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// The check point; the period folder is its month.
     pub as_of: NaiveDate,
-    /// Start over instead of continuing an interrupted run of the same period.
+    /// Start over instead of continuing an interrupted run of the same period. It does not
+    /// forget the finished runs: with `conditional_requests` (the default) the new run still
+    /// asks the server whether each page changed since the site's last finished run, and a
+    /// `304` is the server's word that the stored facts are current. Turn `conditional_requests`
+    /// off to download every page again.
     pub fresh: bool,
     /// Show progress bars (stderr is a terminal and not `--quiet`).
     pub progress_bars: bool,
@@ -89,6 +93,11 @@ pub struct SiteSummary {
     pub veto: VetoCounts,
     /// Veto items, deductions, score and verdict ([`crate::score`]).
     pub score: SiteScore,
+    /// Pages the server answered `304 Not Modified` (conditional requests): read from the
+    /// store instead of downloaded again.
+    pub unchanged: usize,
+    /// The bytes those pages would have cost (their body length when last downloaded).
+    pub saved_bytes: u64,
 }
 
 /// The result of a run.
@@ -273,7 +282,15 @@ async fn inspect_site(
 ) -> Result<Option<SiteSummary>, RunError> {
     let mut store = Store::open(db)?;
     let as_of = opts.as_of.to_string();
-    let run = store.begin_run(&site.id, period, &as_of, site.url.as_str(), opts.fresh)?;
+    let facts_key = crawl::facts_key(&site);
+    let run = store.begin_run(
+        &site.id,
+        period,
+        &as_of,
+        site.url.as_str(),
+        opts.fresh,
+        &facts_key,
+    )?;
     if run.resumed {
         tracing::info!(site = %site.id, "continuing the interrupted run of {period}");
     }
@@ -296,6 +313,19 @@ async fn inspect_site(
             let (status, fp) = crawl::probe_notfound(&fetcher, &site).await;
             store.set_notfound(run.id, status, fp)?;
         }
+        let previous = if site.settings.conditional_requests {
+            store::Previous::open(db, &site.id, run.id, &facts_key)?.map(Arc::new)
+        } else {
+            None
+        };
+        if let Some(p) = &previous {
+            tracing::info!(
+                site = %site.id,
+                "conditional requests: {} pages of the run of {} can be revalidated",
+                p.len(),
+                p.run.period
+            );
+        }
         let progress = Arc::new(Progress::default());
         let reporter = spawn_progress(
             &site.id,
@@ -310,6 +340,7 @@ async fn inspect_site(
             frontier,
             writer,
             &progress,
+            previous.clone(),
             stop.clone(),
         )
         .await;
@@ -328,6 +359,15 @@ async fn inspect_site(
             return Ok(None);
         }
         writer.flush()?;
+        if let Some(p) = &previous {
+            let (pages, unchanged, bytes) = store.revalidated(run.id)?;
+            tracing::info!(
+                site = %site.id,
+                "{unchanged} of {pages} pages unchanged since the run of {} (304): links read from the store, {unchanged} downloads saved ({})",
+                p.run.period,
+                human_bytes(bytes)
+            );
+        }
         let failures = store.failures(run.id)?;
         tracing::info!(
             site = %site.id,
@@ -452,6 +492,19 @@ pub fn check_and_report(
         &msgs.column_stats,
         &findings,
     ));
+    // How the pages were read (not an indicator): those a conditional request found unchanged.
+    let (stored_pages, unchanged, saved_bytes) = store.revalidated(run)?;
+    summary.push(report::SummaryRow {
+        indicator: "抓取：未变化页面（服务器答复304，读自历史库，未重新下载）".into(),
+        key: "pages_unchanged",
+        value: format!(
+            "{unchanged}/{stored_pages}（节省 {}）",
+            human_bytes(saved_bytes)
+        ),
+        threshold: String::new(),
+        verdict: String::new(),
+        deduction: String::new(),
+    });
     report::add_score_rows(&mut summary, &score);
     store.save_score(run, &score)?;
     lap("findings saved");
@@ -466,6 +519,8 @@ pub fn check_and_report(
         resumed: false,
         urls: store.url_count(run)?,
         pages,
+        unchanged,
+        saved_bytes,
         findings,
         homepage_error,
         columns: cols.columns,
@@ -974,6 +1029,16 @@ pub fn gather_messages(
             .extend(m::channel_finding(&site.id, &home, &entries, &observed_at));
     }
     Ok(report)
+}
+
+/// `1.2 MB`, `340 kB`, `512 B`.
+pub fn human_bytes(b: u64) -> String {
+    match b {
+        0..1_000 => format!("{b} B"),
+        1_000..1_000_000 => format!("{:.0} kB", b as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        _ => format!("{:.2} GB", b as f64 / 1e9),
+    }
 }
 
 fn spawn_progress(

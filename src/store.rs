@@ -12,6 +12,11 @@
 //! queues the URLs it discovered, so after a crash or `kill -9` the database is always a
 //! consistent prefix of the crawl, and `crawl` picks up from there ([`Store::begin_run`]).
 //!
+//! A page read with GET and `200` also keeps its `ETag`, `Last-Modified` and body length, so
+//! the next run can ask for it conditionally; a page answered `304` gets its rows copied from
+//! the earlier run ([`Write::Revalidated`], [`Previous`]). A database from before these columns
+//! is upgraded in place when opened (`ALTER TABLE … ADD COLUMN`).
+//!
 //! Invariants: one row per (run, URL); `state = 'done'` only with its result; findings of a run
 //! are replaced as a whole; `history.first_seen` is never moved later.
 
@@ -25,7 +30,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::checks::Finding;
 
 mod availability;
+mod previous;
 pub use availability::{PageIdentity, Probe};
+pub use previous::{Previous, Unchanged, Validators};
 
 /// Errors of the history store.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +68,8 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,            -- crawling | checking | done
     home_url TEXT NOT NULL,
     notfound_status INTEGER,         -- what the site answers for a path that does not exist
-    notfound_fingerprint INTEGER
+    notfound_fingerprint INTEGER,
+    facts_key TEXT                   -- what decides the stored facts (`crawl::facts_key`)
 );
 CREATE TABLE IF NOT EXISTS urls (
     run_id INTEGER NOT NULL,
@@ -79,6 +87,9 @@ CREATE TABLE IF NOT EXISTS urls (
     redirects TEXT,
     fetched_at TEXT,
     rechecked INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,                       -- validators of a page read with GET and 200, for the
+    last_modified TEXT,              --   next run's conditional request (see `Previous`)
+    body_bytes INTEGER,              -- the page's body length (what a 304 saves)
     PRIMARY KEY (run_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages (
@@ -221,6 +232,11 @@ pub struct UrlResult {
     pub fetched_at: String,
     /// Not fetched on purpose (robots.txt, budget); `error` says why.
     pub skipped: bool,
+    /// A parsed page's `ETag` and `Last-Modified` (the next run's conditional request).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// A parsed page's body length in bytes.
+    pub body_bytes: Option<u64>,
 }
 
 /// The stored facts of a parsed page.
@@ -276,6 +292,7 @@ impl Store {
         let conn = open_conn(path).map_err(corrupt)?;
         conn.execute_batch(SCHEMA).map_err(corrupt)?;
         conn.execute_batch(availability::SCHEMA).map_err(corrupt)?;
+        upgrade(&conn).map_err(wrap)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -294,7 +311,7 @@ impl Store {
     }
 
     /// Continues the unfinished run of `site` in `period`, or starts a new one (always new when
-    /// `fresh`).
+    /// `fresh`). A new run records `facts_key` ([`crate::crawl::facts_key`]).
     pub fn begin_run(
         &mut self,
         site: &str,
@@ -302,6 +319,7 @@ impl Store {
         as_of: &str,
         home_url: &str,
         fresh: bool,
+        facts_key: &str,
     ) -> Result<Run, StoreError> {
         let existing: Option<(i64, String, String)> = self
             .conn
@@ -324,9 +342,9 @@ impl Store {
         }
         self.conn
             .execute(
-                "INSERT INTO runs (site, period, as_of, started_at, status, home_url)
-                 VALUES (?1, ?2, ?3, ?4, 'crawling', ?5)",
-                params![site, period, as_of, now(), home_url],
+                "INSERT INTO runs (site, period, as_of, started_at, status, home_url, facts_key)
+                 VALUES (?1, ?2, ?3, ?4, 'crawling', ?5, ?6)",
+                params![site, period, as_of, now(), home_url, facts_key],
             )
             .map_err(self.err())?;
         let id = self.conn.last_insert_rowid();
@@ -459,6 +477,20 @@ impl Store {
         )
     }
 
+    /// How a run's pages were read: (pages stored, pages revalidated with `304` and copied from
+    /// an earlier run, bytes those would have cost; the body length the earlier run recorded).
+    pub fn revalidated(&self, run: i64) -> Result<(usize, usize, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM pages WHERE run_id = ?1),
+                        COUNT(*), COALESCE(SUM(body_bytes), 0)
+                 FROM urls WHERE run_id = ?1 AND method = 'GET 304'",
+                [run],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
+            )
+            .map_err(self.err())
+    }
+
     /// The number of URLs a run met.
     pub fn url_count(&self, run: i64) -> Result<usize, StoreError> {
         self.conn
@@ -494,6 +526,7 @@ impl Store {
                         redirects: r.get(9)?,
                         fetched_at: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
                         skipped: r.get::<_, String>(11)? == "skipped",
+                        ..Default::default()
                     },
                     soft404: r.get(12)?,
                     fingerprint: r.get::<_, Option<i64>>(13)?.map(|v| v as u64),
@@ -721,6 +754,27 @@ impl Store {
     }
 }
 
+/// Columns added since the first release: a database written by an older govpatrol gains them
+/// in place (`ALTER TABLE … ADD COLUMN`; the old rows read as NULL), so the history is kept.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("urls", "etag", "TEXT"),
+    ("urls", "last_modified", "TEXT"),
+    ("urls", "body_bytes", "INTEGER"),
+    ("runs", "facts_key", "TEXT"),
+];
+
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, ty) in ADDED_COLUMNS {
+        let mut st = conn.prepare(&format!(
+            "SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"
+        ))?;
+        if !st.exists([column])? {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))?;
+        }
+    }
+    Ok(())
+}
+
 fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -755,6 +809,16 @@ pub enum Write {
         result: UrlResult,
         /// Boxed: a page's facts are much larger than the other writes.
         page: Option<Box<PageRow>>,
+        discovered: Vec<NewUrl>,
+    },
+    /// One page answered `304 Not Modified`: its result, and its stored rows copied from the
+    /// earlier run `from` = (run id, URL id) with `links` (new URL ids) in place of the old ones.
+    Revalidated {
+        run: i64,
+        id: u32,
+        result: UrlResult,
+        from: (i64, u32),
+        links: Vec<(u32, String, String)>,
         discovered: Vec<NewUrl>,
     },
     /// The end-of-crawl re-check of a failure; `page` is the new (soft-404 reason, fingerprint)
@@ -917,6 +981,21 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             r.fetched_at,
             recheck
         ])?;
+        // The validators belong with the page rows they describe: the re-check of a failure
+        // stores no page rows, so it leaves them alone.
+        if !recheck {
+            tx.prepare_cached(
+                "UPDATE urls SET etag = ?3, last_modified = ?4, body_bytes = ?5
+                 WHERE run_id = ?1 AND id = ?2",
+            )?
+            .execute(params![
+                run,
+                id,
+                r.etag,
+                r.last_modified,
+                r.body_bytes.map(|b| b as i64)
+            ])?;
+        }
         Ok(())
     };
     match w {
@@ -963,6 +1042,43 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
                     c.pub_date.as_ref().map(|d| d.source.as_str()),
                     serde_json::to_string(c).unwrap_or_else(|_| "{}".into()),
                 ])?;
+            }
+            Ok(())
+        }
+        Write::Revalidated {
+            run,
+            id,
+            result: r,
+            from: (old_run, old_id),
+            links,
+            discovered,
+        } => {
+            queue(run, &discovered)?;
+            result(run, id, &r, false)?;
+            // Every table keyed by (run, page): the page's facts with its links renumbered,
+            // what the column checks read, and its kind and (homepage) footer.
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO pages (run_id, url_id, title, encoding, encoding_source, soft404,
+                    fingerprint, truncated, links, meta)
+                 SELECT ?1, ?2, title, encoding, encoding_source, soft404, fingerprint, truncated, ?5, meta
+                 FROM pages WHERE run_id = ?3 AND url_id = ?4",
+            )?
+            .execute(params![
+                run,
+                id,
+                old_run,
+                old_id,
+                serde_json::to_string(&links).unwrap_or_else(|_| "[]".into())
+            ])?;
+            for sql in [
+                "INSERT OR REPLACE INTO page_content (run_id, url_id, kind, pub_date, pub_source, content)
+                 SELECT ?1, ?2, kind, pub_date, pub_source, content
+                 FROM page_content WHERE run_id = ?3 AND url_id = ?4",
+                "INSERT OR REPLACE INTO page_identity (run_id, url_id, kind, footer)
+                 SELECT ?1, ?2, kind, footer FROM page_identity WHERE run_id = ?3 AND url_id = ?4",
+            ] {
+                tx.prepare_cached(sql)?
+                    .execute(params![run, id, old_run, old_id])?;
             }
             Ok(())
         }

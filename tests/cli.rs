@@ -41,6 +41,7 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
         "check_external",
         "allow_private",
         "check_ipv6",
+        "conditional_requests",
     ];
     let lines: Vec<&str> = text.lines().collect();
     for key in known {

@@ -55,6 +55,8 @@ fn report() -> PeriodReport {
         homepage: None,
         veto: Default::default(),
         score,
+        unchanged: 0,
+        saved_bytes: 0,
     };
     PeriodReport {
         period: Period::parse("2026-11").unwrap(),

@@ -6,7 +6,9 @@
 //! 5xx, 429 with its `Retry-After`) with exponential back-off, and reads at most
 //! `max_body_bytes` of a body, decompressed. Link checks ([`Want::Check`]) use HEAD and fall back
 //! to GET (without reading the body) when a server rejects HEAD or answers it with an error, so a
-//! link is never called broken on a HEAD answer alone.
+//! link is never called broken on a HEAD answer alone. [`Fetcher::fetch_if`] adds the
+//! validators of an earlier read (`If-None-Match`, `If-Modified-Since`); a `304` comes back
+//! without a body.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -35,6 +37,14 @@ pub enum Want {
     Body,
 }
 
+/// The validators of an earlier read of a page, sent back as `If-None-Match` and
+/// `If-Modified-Since`: a server whose page has not changed answers `304 Not Modified`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditional {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
 /// One redirect hop.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hop {
@@ -53,6 +63,8 @@ pub struct Fetched {
     pub truncated: bool,
     pub method: &'static str,
     pub elapsed: Duration,
+    /// The response's `ETag` and `Last-Modified` headers.
+    pub validators: Conditional,
 }
 
 impl Fetched {
@@ -162,6 +174,18 @@ impl Fetcher {
 
     /// Fetches `url` as `want` says, with retries and back-off (see the module doc).
     pub async fn fetch(&self, url: &Url, want: Want, settings: &Settings) -> Outcome {
+        self.fetch_if(url, want, settings, None).await
+    }
+
+    /// Like [`Fetcher::fetch`], and when `cond` is given, asks only for a page changed since
+    /// (`If-None-Match`, `If-Modified-Since`): an unchanged page answers `304` without a body.
+    pub async fn fetch_if(
+        &self,
+        url: &Url,
+        want: Want,
+        settings: &Settings,
+        cond: Option<&Conditional>,
+    ) -> Outcome {
         let mut attempts = 0u32;
         let mut failures = 0u32;
         let mut method = if want == Want::Check {
@@ -171,7 +195,7 @@ impl Fetcher {
         };
         loop {
             attempts += 1;
-            let result = self.once(url, &method, want, settings).await;
+            let result = self.once(url, &method, want, settings, cond).await;
             // A HEAD that fails in any way is asked again as GET before anything is concluded.
             if method == Method::HEAD {
                 let head_failed = match &result {
@@ -210,6 +234,7 @@ impl Fetcher {
         method: &Method,
         want: Want,
         settings: &Settings,
+        cond: Option<&Conditional>,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let mut current = url.clone();
@@ -226,13 +251,21 @@ impl Fetcher {
                 .await
                 .map_err(FetchError::Robots)?;
             let permit = self.polite.acquire(&host).await;
-            let resp = match self
+            let mut req = self
                 .client
                 .request(method.clone(), current.clone())
-                .timeout(settings.timeout)
-                .send()
-                .await
-            {
+                .timeout(settings.timeout);
+            // On every hop: the validators belong to the end of the chain, and a redirect
+            // answers the same whatever they say.
+            if let Some(c) = cond {
+                if let Some(v) = c.etag.as_deref() {
+                    req = req.header(header::IF_NONE_MATCH, v);
+                }
+                if let Some(v) = c.last_modified.as_deref() {
+                    req = req.header(header::IF_MODIFIED_SINCE, v);
+                }
+            }
+            let resp = match req.send().await {
                 Ok(r) => r,
                 Err(e) => {
                     let e = classify(&e, settings);
@@ -283,11 +316,17 @@ impl Fetcher {
                     continue;
                 }
             }
-            let content_type = resp
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
+            let text = |name| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type = text(header::CONTENT_TYPE);
+            let validators = Conditional {
+                etag: text(header::ETAG),
+                last_modified: text(header::LAST_MODIFIED),
+            };
             let mut fetched = Fetched {
                 final_url: current,
                 status,
@@ -301,8 +340,10 @@ impl Fetcher {
                     "GET"
                 },
                 elapsed: Duration::ZERO,
+                validators,
             };
             let read_body = method != Method::HEAD
+                && status != 304
                 && match want {
                     Want::Body => true,
                     Want::Page => fetched.content_type.is_none() || fetched.is_html(),

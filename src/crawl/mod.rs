@@ -12,6 +12,13 @@
 //!    atomic write with the links it revealed and its content;
 //! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
 //!
+//! On a new run of a site that was crawled before, a page the earlier run stored is asked for
+//! conditionally (its `ETag` / `Last-Modified`, see [`store::Previous`]); when the server says
+//! `304 Not Modified`, the page is not downloaded or parsed: its stored rows are copied and its
+//! links go through the same classification and queueing as a parsed page's ([`follow`]), so
+//! budgets, traps and findings come out exactly as if it had been downloaded. It is recorded as
+//! a `200` read with method `GET 304`.
+//!
 //! A stop request (Ctrl-C, SIGTERM) makes [`crawl_site`] stop launching fetches, abandon the ones
 //! in flight (they stay queued in the store) and return [`CrawlEnd::Stopped`]; the next `crawl`
 //! of the same period continues from the store.
@@ -30,7 +37,9 @@ use url::Url;
 
 use crate::config::Site;
 use crate::extract::{self, charset};
-use crate::store::{self, PageRow, UrlKind, UrlRecord, UrlResult, Write, Writer};
+use crate::store::{
+    self, PageRow, Previous, Unchanged, UrlKind, UrlRecord, UrlResult, Validators, Write, Writer,
+};
 use fetch::{Fetched, Fetcher, Outcome, Want};
 use frontier::{Frontier, Item};
 
@@ -54,7 +63,18 @@ pub enum CrawlEnd {
 struct Job {
     item: Item,
     outcome: Outcome,
-    parsed: Option<Parsed>,
+    read: Read,
+}
+
+/// What the crawl learnt of a fetched URL's content.
+enum Read {
+    /// Not a page of the site, or not HTML, or an error: nothing to store but the result.
+    Nothing,
+    /// A page parsed now.
+    Parsed(Box<Parsed>),
+    /// A page the server says is unchanged (`304`) since the earlier run stored it: its rows are
+    /// copied from that run, its links classified again like a parsed page's.
+    Unchanged { old: Validators, stored: Unchanged },
 }
 
 struct Parsed {
@@ -63,6 +83,35 @@ struct Parsed {
     encoding: &'static str,
     encoding_source: &'static str,
     truncated: bool,
+}
+
+/// What decides the facts a run stores of an unchanged page, besides the page itself: the
+/// extractor ([`extract::EXTRACTOR`]) and which links are kept (the homepage, the site's hosts,
+/// its exclude patterns, whether external links are checked: a link the frontier drops is not
+/// stored, so a run under another scope must read the page afresh). A run revalidates only
+/// against an earlier run with the same key.
+pub fn facts_key(site: &Site) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(site.url.as_str());
+    let mut hosts = site.hosts.clone();
+    hosts.sort();
+    for host in &hosts {
+        h.update(b"\0host:");
+        h.update(host);
+    }
+    for re in &site.exclude {
+        h.update(b"\0exclude:");
+        h.update(re.as_str());
+    }
+    h.update(if site.settings.check_external {
+        b"\0external" as &[u8]
+    } else {
+        b"\0internal"
+    });
+    let d = h.finalize();
+    let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{} scope:{hex}", extract::EXTRACTOR)
 }
 
 /// Fetches a path that does not exist on the site: `(status, fingerprint when it answered 200)`.
@@ -146,22 +195,135 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
     r
 }
 
-async fn run_job(fetcher: Arc<Fetcher>, site: Arc<Site>, item: Item) -> Job {
+/// The validators to send for a page, when the earlier run stored it. A lookup that fails is
+/// no reason to stop: the page is then fetched as on a first run.
+///
+/// The homepage (id 0) is revalidated too: its stored rows are copied whole (the footer items
+/// and the dated blocks the homepage update check reads are among them), so the copy says
+/// exactly what parsing the unchanged page again would say, and the check stays as fresh as
+/// the server's answer. Only a page that was the homepage then and is now, or neither, is
+/// copied: the homepage is read differently (footer, no list rows).
+fn validators_for(previous: Option<&Previous>, item: &Item) -> Option<Validators> {
+    if item.kind != UrlKind::Page {
+        return None; // resources and external links are HEAD-checked: there is nothing to save
+    }
+    let v = previous?.validators(item.url.as_str()).ok().flatten()?;
+    ((v.old_id == 0) == (item.id == 0)).then_some(v)
+}
+
+async fn run_job(
+    fetcher: Arc<Fetcher>,
+    site: Arc<Site>,
+    item: Item,
+    previous: Option<Arc<Previous>>,
+) -> Job {
     let want = if item.kind == UrlKind::Page {
         Want::Page
     } else {
         Want::Check
     };
-    let outcome = fetcher.fetch(&item.url, want, &site.settings).await;
-    let parsed = match (&outcome.result, item.kind) {
-        (Ok(f), UrlKind::Page) => parse(&site, f, true, item.id == 0),
-        _ => None,
-    };
+    let mut attempts = 0;
+    if let Some(old) = validators_for(previous.as_deref(), &item) {
+        let cond = fetch::Conditional {
+            etag: old.etag.clone(),
+            last_modified: old.last_modified.clone(),
+        };
+        let mut outcome = fetcher
+            .fetch_if(&item.url, want, &site.settings, Some(&cond))
+            .await;
+        match &mut outcome.result {
+            Ok(f) if f.status == 304 => {
+                // The same page, read where it was read then, and its rows still there.
+                let stored = (f.final_url.as_str() == old.final_url)
+                    .then(|| previous.as_deref()?.unchanged(old.old_id).ok().flatten())
+                    .flatten();
+                if let Some(stored) = stored {
+                    // A revalidated page is a healthy 200 page; `GET 304` in the stored method
+                    // is the evidence that it was not downloaded again.
+                    f.status = 200;
+                    f.method = "GET 304";
+                    f.content_type = old.content_type.clone();
+                    if f.validators.etag.is_none() {
+                        f.validators.etag = old.etag.clone();
+                    }
+                    if f.validators.last_modified.is_none() {
+                        f.validators.last_modified = old.last_modified.clone();
+                    }
+                    return Job {
+                        item,
+                        outcome,
+                        read: Read::Unchanged { old, stored },
+                    };
+                }
+                // Something of the old page is missing: read it afresh.
+                attempts = outcome.attempts;
+            }
+            _ => {
+                let read = read_page(&site, &item, &outcome);
+                return Job {
+                    item,
+                    outcome,
+                    read,
+                };
+            }
+        }
+    }
+    let mut outcome = fetcher.fetch(&item.url, want, &site.settings).await;
+    outcome.attempts += attempts;
+    let read = read_page(&site, &item, &outcome);
     Job {
         item,
         outcome,
-        parsed,
+        read,
     }
+}
+
+fn read_page(site: &Site, item: &Item, outcome: &Outcome) -> Read {
+    match (&outcome.result, item.kind) {
+        (Ok(f), UrlKind::Page) => {
+            parse(site, f, true, item.id == 0).map_or(Read::Nothing, |p| Read::Parsed(Box::new(p)))
+        }
+        _ => Read::Nothing,
+    }
+}
+
+/// Classifies a page's links and the pages of its list (pagination) as the frontier sees them
+/// now, queues the new ones into `discovered`, and returns the links as stored: (id, element,
+/// text). A parsed page and an unchanged one read from the store go through the same steps.
+fn follow(
+    frontier: &mut Frontier,
+    site: &Site,
+    item: &Item,
+    page_links: &[extract::Link],
+    pagination: &[Url],
+    discovered: &mut Vec<store::NewUrl>,
+) -> Vec<(u32, String, String)> {
+    let depth = item.depth + 1;
+    let mut links = Vec::with_capacity(page_links.len());
+    for l in page_links {
+        let depth = if pagination.contains(&l.url) {
+            item.depth
+        } else {
+            depth
+        };
+        let Some(kind) = frontier.classify(site, &l.url, &l.element, depth) else {
+            continue;
+        };
+        let (id, new) = frontier.add(&l.url, depth, kind);
+        discovered.extend(new);
+        links.push((id, l.element.clone(), l.text.clone()));
+    }
+    // Pagination that only a script writes (TRS `createPageHTML`, `var countPage`) is
+    // followed too, so a column's later pages are read early and not one by one; they
+    // are not links of this page, so a stale page count is never a link finding.
+    // A column's later pages sit at the depth of its first page: a list of 300 pages
+    // linked only by 下一页 must not run out of depth budget.
+    for u in pagination {
+        if frontier.classify(site, u, "a", item.depth) == Some(UrlKind::Page) {
+            discovered.extend(frontier.add(u, item.depth, UrlKind::Page).1);
+        }
+    }
+    links
 }
 
 /// Crawls one site until the frontier is empty or `stop` turns true.
@@ -173,6 +335,7 @@ pub async fn crawl_site(
     mut frontier: Frontier,
     writer: &Writer,
     progress: &Progress,
+    previous: Option<Arc<Previous>>,
     mut stop: watch::Receiver<bool>,
 ) -> Result<CrawlEnd, store::StoreError> {
     let max_in_flight = (site.settings.max_connections * 2).max(8);
@@ -200,7 +363,12 @@ pub async fn crawl_site(
         }
         while in_flight.len() < max_in_flight {
             let Some(item) = frontier.pop() else { break };
-            in_flight.spawn(run_job(fetcher.clone(), site.clone(), item));
+            in_flight.spawn(run_job(
+                fetcher.clone(),
+                site.clone(),
+                item,
+                previous.clone(),
+            ));
         }
         if in_flight.is_empty() {
             if !batch.is_empty() {
@@ -214,7 +382,7 @@ pub async fn crawl_site(
             j = in_flight.join_next() => j,
         };
         let Some(Ok(job)) = job else { continue };
-        let result = url_result(&job.outcome);
+        let mut result = url_result(&job.outcome);
         if result.error.is_some() || result.status.is_some_and(|s| s >= 400) {
             progress.failures.fetch_add(1, Ordering::Relaxed);
         }
@@ -225,53 +393,84 @@ pub async fn crawl_site(
                 tracing::warn!(site = %site.id, "not checked: {} ({why}; allow_private = true would allow it)", job.item.url);
             }
         }
-        let mut discovered = Vec::new();
-        let identity = job.parsed.as_ref().map(|p| Write::Identity {
-            run,
-            id: job.item.id,
-            kind: p.facts.kind,
-            // the footer items matter on the homepage only (URL id 0)
-            footer: (job.item.id == 0).then(|| p.facts.footer.clone()),
-        });
-        let page = job.parsed.map(|p| {
-            let depth = job.item.depth + 1;
-            let mut links = Vec::with_capacity(p.facts.links.len());
-            for l in &p.facts.links {
-                let depth = if p.content.pagination.contains(&l.url) {
-                    job.item.depth
-                } else {
-                    depth
+        // A page stored with its rows keeps its validators for the next run's conditional request.
+        if let (Ok(f), Read::Parsed(_) | Read::Unchanged { .. }) = (&job.outcome.result, &job.read)
+        {
+            if f.status == 200 {
+                result.etag = f.validators.etag.clone();
+                result.last_modified = f.validators.last_modified.clone();
+                result.body_bytes = match &job.read {
+                    Read::Unchanged { old, .. } => old.body_bytes,
+                    _ => f.body.as_ref().map(|b| b.len() as u64),
                 };
-                let Some(kind) = frontier.classify(&site, &l.url, &l.element, depth) else {
-                    continue;
-                };
-                let (id, new) = frontier.add(&l.url, depth, kind);
-                discovered.extend(new);
-                links.push((id, l.element.clone(), l.text.clone()));
             }
-            // Pagination that only a script writes (TRS `createPageHTML`, `var countPage`) is
-            // followed too, so a column's later pages are read early and not one by one; they
-            // are not links of this page, so a stale page count is never a link finding.
-            // A column's later pages sit at the depth of its first page: a list of 300 pages
-            // linked only by 下一页 must not run out of depth budget.
-            for u in &p.content.pagination {
-                if frontier.classify(&site, u, "a", job.item.depth) == Some(UrlKind::Page) {
-                    discovered.extend(frontier.add(u, job.item.depth, UrlKind::Page).1);
+        }
+        let mut discovered = Vec::new();
+        let mut identity = None;
+        let write = match job.read {
+            Read::Nothing => Write::Done {
+                run,
+                id: job.item.id,
+                result,
+                page: None,
+                discovered,
+            },
+            Read::Unchanged { old, stored } => {
+                let links = follow(
+                    &mut frontier,
+                    &site,
+                    &job.item,
+                    &stored.links,
+                    &stored.pagination,
+                    &mut discovered,
+                );
+                progress.pages.fetch_add(1, Ordering::Relaxed);
+                Write::Revalidated {
+                    run,
+                    id: job.item.id,
+                    result,
+                    from: (old.old_run, old.old_id),
+                    links,
+                    discovered,
                 }
             }
-            progress.pages.fetch_add(1, Ordering::Relaxed);
-            Box::new(PageRow {
-                title: p.facts.title,
-                encoding: p.encoding.to_string(),
-                encoding_source: p.encoding_source.to_string(),
-                soft404: p.facts.soft404,
-                fingerprint: p.facts.fingerprint,
-                truncated: p.truncated,
-                links,
-                meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
-                content: p.content,
-            })
-        });
+            Read::Parsed(p) => {
+                let p = *p;
+                identity = Some(Write::Identity {
+                    run,
+                    id: job.item.id,
+                    kind: p.facts.kind,
+                    // the footer items matter on the homepage only (URL id 0)
+                    footer: (job.item.id == 0).then(|| p.facts.footer.clone()),
+                });
+                let links = follow(
+                    &mut frontier,
+                    &site,
+                    &job.item,
+                    &p.facts.links,
+                    &p.content.pagination,
+                    &mut discovered,
+                );
+                progress.pages.fetch_add(1, Ordering::Relaxed);
+                Write::Done {
+                    run,
+                    id: job.item.id,
+                    result,
+                    page: Some(Box::new(PageRow {
+                        title: p.facts.title,
+                        encoding: p.encoding.to_string(),
+                        encoding_source: p.encoding_source.to_string(),
+                        soft404: p.facts.soft404,
+                        fingerprint: p.facts.fingerprint,
+                        truncated: p.truncated,
+                        links,
+                        meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
+                        content: p.content,
+                    })),
+                    discovered,
+                }
+            }
+        };
         for (why, n) in &frontier.cuts {
             if logged_cuts.insert(*why) {
                 tracing::warn!(site = %site.id, "crawler trap cut ({why}); first seen on {}; {n} URL(s) so far", job.item.url);
@@ -286,13 +485,7 @@ pub async fn crawl_site(
                 site.settings.max_depth
             );
         }
-        batch.push(Write::Done {
-            run,
-            id: job.item.id,
-            result,
-            page,
-            discovered,
-        });
+        batch.push(write);
         batch.extend(identity);
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.seen.store(frontier.seen(), Ordering::Relaxed);

@@ -48,6 +48,13 @@ pub enum PageKind {
     Other,
 }
 
+/// What this govpatrol reads out of a page, as a version: a run records it (in
+/// [`crate::crawl::facts_key`]), and a later run copies an unchanged page's stored facts (a
+/// `304 Not Modified`, see [`crate::store::Previous`]) only from a run with the same value. Bump the number after `+` whenever a change here or in a
+/// submodule makes the stored facts of the same page differ (new fields, other rules), so that
+/// a new release reads every page afresh once instead of reusing what an older one extracted.
+pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.1");
+
 /// Most list rows kept per page (a site map can link thousands of pages).
 pub const MAX_ITEMS: usize = 500;
 /// Most pagination URLs kept per page (enough to tie later pages to the first one).

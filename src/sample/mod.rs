@@ -223,6 +223,8 @@ pub struct RequestRecord {
     pub user_agent: String,
     /// When the server received it.
     pub at: Instant,
+    /// The status it answered (`304` for a conditional request whose page had not changed).
+    pub status: u16,
 }
 
 /// Everything the page builders need to know: the check point and every base URL.
@@ -256,6 +258,8 @@ pub struct SampleSites {
     pub holidays: Vec<NaiveDate>,
     disallowed: Vec<(String, String)>,
     log: server::RequestLog,
+    /// Per host (`127.0.0.1:PORT`): the edits made with [`SampleSites::edit_page`].
+    edits: Vec<(String, server::Edits)>,
     tasks: Vec<JoinHandle<()>>,
     /// Keeps the closed port reserved (bound, not listening).
     _closed_guard: TcpSocket,
@@ -404,12 +408,18 @@ impl SampleSites {
         ];
 
         let log: server::RequestLog = Arc::new(Mutex::new(Vec::new()));
-        let tasks = vec![
-            server::spawn(l_portal, portal, log.clone()),
-            server::spawn(l_a, unit_a, log.clone()),
-            server::spawn(l_b, unit_b, log.clone()),
-            server::spawn(l_ext, external, log.clone()),
-        ];
+        let mut edits = Vec::new();
+        let mut tasks = Vec::new();
+        for (l, content) in [
+            (l_portal, portal),
+            (l_a, unit_a),
+            (l_b, unit_b),
+            (l_ext, external),
+        ] {
+            let e = server::Edits::default();
+            edits.push((content.authority(), e.clone()));
+            tasks.push(server::spawn(l, content, log.clone(), e));
+        }
         Ok(SampleSites {
             sites,
             external: ctx.external,
@@ -420,6 +430,7 @@ impl SampleSites {
             holidays,
             disallowed,
             log,
+            edits,
             tasks,
             _closed_guard: closed_guard,
         })
@@ -433,6 +444,31 @@ impl SampleSites {
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Edits the page at `url` from now on, as a webmaster would: `html` goes in before its
+    /// `</body>` (after any earlier edit of it is dropped), so its `ETag` and `Last-Modified`
+    /// change and a conditional request gets the new page. `false` when no sample host serves
+    /// `url`. Meant for tests of a second run; [`SampleSites::planted`] does not follow edits.
+    pub fn edit_page(&self, url: &Url, html: &str) -> bool {
+        let Some((_, edits)) = self
+            .edits
+            .iter()
+            .find(|(authority, _)| *authority == content::authority(url))
+        else {
+            return false;
+        };
+        let pq = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        // one second later than anything served so far, as a file's new mtime would be
+        let at = chrono::Utc::now() + chrono::Duration::seconds(1);
+        edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(pq, (html.to_string(), at));
+        true
     }
 
     /// `(site id, path prefix)` for every `Disallow:` in the sites' robots.txt.

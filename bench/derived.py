@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """derived.py RESULTS.csv RUNS_DIR [VARIANT] — the figures the harness table leaves implicit, per tool row:
 pages per second, site requests per unique site URL (from the tool's nginx access-log slice),
-CPU seconds (user + sys) per 1,000 pages, peak RSS. Printed as a Markdown table."""
+CPU seconds (user + sys) per 1,000 pages, peak RSS. Printed as a Markdown table. With RPS set
+(the per-host rate limit govpatrol ran with), also the rate floor: site requests / RPS, the least
+time any crawler obeying that limit needs, and how far above it the run was."""
 import csv, gzip, os, sys
 
 results, runs = sys.argv[1], sys.argv[2]
 variant = sys.argv[3] if len(sys.argv) > 3 else ""
-print("| N | tool | wall s | pages/s | site reqs | unique site URLs | reqs per unique URL | CPU s per 1k pages | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|---|")
+rps = float(os.environ["RPS"]) if os.environ.get("RPS") else None
+head = "| N | tool | wall s | pages/s | site reqs | unique site URLs | reqs per unique URL | CPU s per 1k pages | peak RSS MB |"
+print(head + (" rate floor s | over the floor |" if rps else ""))
+print("|---" * (head.count("|") - 1 + (2 if rps else 0)) + "|")
 for r in csv.DictReader(open(results, encoding="utf-8")):
     n, tool = int(r["n_pages"]), r["tool"]
     wall = float(r["wall_s"] or 0)
@@ -25,4 +29,8 @@ for r in csv.DictReader(open(results, encoding="utf-8")):
         unique = len(seen)
     per = f"{reqs / unique:.2f}" if isinstance(unique, int) and unique else "–"
     pps = f"{int(pages) / wall:.0f}" if wall else "–"
-    print(f"| {n} | {tool} | {wall:.2f} | {pps} | {reqs} | {unique} | {per} | {cpu / n * 1000:.2f} | {r['peak_rss_mb']} |")
+    row = f"| {n} | {tool} | {wall:.2f} | {pps} | {reqs} | {unique} | {per} | {cpu / n * 1000:.2f} | {r['peak_rss_mb']} |"
+    if rps:
+        floor = reqs / rps
+        row += f" {floor:.1f} | {(wall / floor - 1) * 100:.1f} % |"
+    print(row)

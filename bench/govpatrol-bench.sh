@@ -2,6 +2,7 @@
 # govpatrol-bench.sh URL OUT [CONC] — the "custom" tool of ../shared/bench/run_peers.sh.
 # Crawls URL with rate limits lifted (as the peers run), then writes OUT in the harness's
 # pairs-jsonl format: one {"source","target","status"} line per broken (page, link) pair.
+# RPS=100 puts the per-host rate limit back on (bench/run.sh then prints the rate floor).
 set -euo pipefail
 URL="$1"; OUT="$2"; CONC="${3:-32}"
 BIN="${GOVPATROL_BIN:?set GOVPATROL_BIN to the release binary}"
@@ -9,7 +10,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cat > "$WORK/targets.toml" <<TOML
 [defaults]
-requests_per_second = 1000000   # lifted, as every peer in the harness runs
+requests_per_second = ${RPS:-1000000}   # lifted unless RPS is set, as every peer in the harness runs
 concurrency = $CONC
 max_connections = $CONC
 timeout_secs = ${REQ_TIMEOUT:-10}

@@ -11,6 +11,7 @@
 #   bench/run.sh 2000
 #   bench/run.sh 20000 lychee linkinator
 #   CHARSET_HEADER=1 bench/run.sh 20000
+#   RPS=100 CONC=4 bench/run.sh 2000     # rate limit on: how close to the floor (requests / rate)
 set -euo pipefail
 N="${1:?usage: bench/run.sh N [PEER ...]}"; shift
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

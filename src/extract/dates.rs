@@ -1106,7 +1106,18 @@ pub fn article_pub_date(doc: &Html, url: &Url) -> Option<FoundDate> {
 /// `生成日期`, `更新时间`) are included only when the page prints no publication date, since they
 /// legitimately differ from it. Exact repeats (same date, time and source) are dropped.
 pub fn pub_date_candidates(doc: &Html, url: &Url) -> Vec<FoundDate> {
+    candidates_of(ordered_candidates(doc, url))
+}
+
+/// [`article_pub_date`] and [`pub_date_candidates`] at once: the page's dates are read once
+/// (reading them is a tenth of the crawl's CPU time on a site of articles).
+pub fn pub_date_with_candidates(doc: &Html, url: &Url) -> (Option<FoundDate>, Vec<FoundDate>) {
     let all = ordered_candidates(doc, url);
+    let first = all.first().map(|(_, f)| f.clone());
+    (first, candidates_of(all))
+}
+
+fn candidates_of(all: Vec<(u8, FoundDate)>) -> Vec<FoundDate> {
     let has_visible = all.iter().any(|(t, _)| (1..=4).contains(t));
     let mut out: Vec<FoundDate> = Vec::new();
     for (tier, f) in all {
@@ -1575,6 +1586,9 @@ mod fixture_tests {
             let url = Url::parse(url).unwrap();
             let got = article_pub_date(&doc, &url).map(|f| f.date);
             let cands = pub_date_candidates(&doc, &url);
+            // The crawl's one-read version gives both the same.
+            let (once, once_cands) = pub_date_with_candidates(&doc, &url);
+            assert_eq!((once.map(|f| f.date), &once_cands), (got, &cands), "{file}");
             let visible = cands
                 .iter()
                 .find(|f| matches!(f.source, DateSource::LabelledText | DateSource::Text))

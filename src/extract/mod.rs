@@ -147,7 +147,7 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
             ..Default::default()
         };
     }
-    let pub_date = dates::article_pub_date(doc, url);
+    let (pub_date, date_candidates) = dates::pub_date_with_candidates(doc, url);
     if article_tags || pub_date.is_some() {
         let headline = policy::headline(doc);
         let doc_numbers = policy::doc_numbers(doc, headline.as_deref(), &visible_text(doc));
@@ -156,7 +156,7 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
             headline,
             doc_numbers,
             related: policy::related_links(doc, url),
-            date_candidates: dates::pub_date_candidates(doc, url),
+            date_candidates,
             pub_date,
             column,
             ..Default::default()

@@ -131,6 +131,22 @@ fn text_of(e: ElementRef) -> String {
     super::collapse(&e.text().collect::<String>())
 }
 
+/// [`text_of`] for an element short enough to be a label cell (at most `max` characters that
+/// are not whitespace), else `None` without reading the rest: every `<div>` of a page holds the
+/// text of all those inside it, and collecting each in full was quadratic in the nesting.
+fn short_text_of(e: ElementRef, max: usize) -> Option<String> {
+    let mut seen = 0;
+    let mut raw = String::new();
+    for t in e.text() {
+        seen += t.chars().filter(|c| !c.is_whitespace()).count();
+        if seen > max {
+            return None;
+        }
+        raw.push_str(t);
+    }
+    Some(super::collapse(&raw))
+}
+
 fn is_label(text: &str, labels: &[&str]) -> bool {
     let t = text.trim().trim_end_matches([':', '：', ' ']).trim();
     labels.contains(&t)
@@ -146,7 +162,11 @@ pub fn doc_numbers(doc: &Html, headline: Option<&str>, text: &str) -> Vec<String
         }
     };
     for e in doc.select(&CELLS) {
-        let own = text_of(e);
+        // A label alone, or a label, a colon and under 40 characters: never more than 64
+        // characters that are not whitespace.
+        let Some(own) = short_text_of(e, 64) else {
+            continue;
+        };
         let labels = ["文号", "发文字号", "发文文号"];
         if is_label(&own, &labels) {
             // the value is the next element sibling (a table cell, a dd)

@@ -8,11 +8,15 @@ URL="$1"; OUT="$2"; CONC="${3:-32}"
 BIN="${GOVPATROL_BIN:?set GOVPATROL_BIN to the release binary}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+MAXCONN="$CONC"; [ -n "${RPS:-}" ] && MAXCONN=64
 cat > "$WORK/targets.toml" <<TOML
 [defaults]
 requests_per_second = ${RPS:-1000000}   # lifted unless RPS is set, as every peer in the harness runs
 concurrency = $CONC
-max_connections = $CONC
+# All hosts together: CONC when the limits are lifted (as the peers' one concurrency setting);
+# the default 64 under RPS, where CONC is the per-host limit and the site host must not wait
+# for the 2-second external host's connections.
+max_connections = $MAXCONN
 timeout_secs = ${REQ_TIMEOUT:-10}
 max_pages = 10000000
 max_depth = 1000

@@ -12,6 +12,7 @@
 #   bench/run.sh 20000 lychee linkinator
 #   CHARSET_HEADER=1 bench/run.sh 20000
 #   RPS=100 CONC=4 bench/run.sh 2000     # rate limit on: how close to the floor (requests / rate)
+#   APPEND=1 bench/run.sh 20000          # one more govpatrol row in the same table
 set -euo pipefail
 N="${1:?usage: bench/run.sh N [PEER ...]}"; shift
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +29,7 @@ if [ ! -f "$WORK/harness/run_peers.sh" ]; then
 fi
 cd "$WORK/harness"
 RESULTS="$WORK/results-$N${CHARSET_HEADER:+-charset-header}.csv"
-rm -f "$RESULTS"
+[ -n "${APPEND:-}" ] || rm -f "$RESULTS"   # APPEND=1 adds rows (a repeat) to the last table
 export GOVPATROL_BIN="$REPO/target/release/govpatrol" RESULTS
 CUSTOM_NAME=govpatrol \
 CUSTOM_VERSION="govpatrol $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo dev)" \

@@ -1069,10 +1069,7 @@ mod tests {
             <div class="page"><span>首页</span><span>上一页</span><a href="index_1.html">2</a><a href="index_2.html">3</a>
             <a href="index_1.html">下一页</a><a href="index_9.html">尾页</a></div>
             <div><a href="/">首页</a></div>"#;
-        let p: Vec<String> = pagination_urls(&doc(html), &base())
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
+        let p = pages_of(html, &base());
         assert_eq!(
             p,
             vec![
@@ -1088,14 +1085,19 @@ mod tests {
         assert_eq!(p[0].as_str(), "https://www.example.gov.cn/list.aspx?page=2");
     }
 
+    /// The pagination URLs of `html` read at `base`, as strings.
+    fn pages_of(html: &str, base: &Url) -> Vec<String> {
+        pagination_urls(&doc(html), base)
+            .iter()
+            .map(|u| u.to_string())
+            .collect()
+    }
+
     #[test]
     fn pagination_drops_session_ids_like_every_other_link() {
         let html = r#"<div><a href="list.jsp;jsessionid=A1B2C3D4E5F6?page=2">2</a><a href="list.jsp?page=3&amp;PHPSESSID=0f9e8d7c6b5a">3</a><a href="list.jsp;jsessionid=F6E5D4C3B2A1?page=2">下一页</a></div>"#;
         let b = Url::parse("https://www.example.gov.cn/list.jsp?page=1").unwrap();
-        let p: Vec<String> = pagination_urls(&doc(html), &b)
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
+        let p = pages_of(html, &b);
         assert_eq!(
             p,
             vec![
@@ -1108,10 +1110,7 @@ mod tests {
     #[test]
     fn pagination_scripts() {
         let html = r#"<script>createPageHTML(4, 0, "index", "shtml");</script>"#;
-        let p: Vec<String> = pagination_urls(&doc(html), &base())
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
+        let p = pages_of(html, &base());
         assert_eq!(
             p,
             vec![
@@ -1123,10 +1122,7 @@ mod tests {
         let html = r#"<script>var currentPage = 1;var countPage = 3//共多少页
             document.write("<a href=\"index"+"_" + nextPage + "."+"html\">下一页</a>");</script>"#;
         let b = Url::parse("https://www.example.gov.cn/xwdt/tzgg/index_1.html").unwrap();
-        let p: Vec<String> = pagination_urls(&doc(html), &b)
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
+        let p = pages_of(html, &b);
         assert_eq!(
             p,
             vec![

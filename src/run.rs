@@ -449,8 +449,11 @@ pub fn check_and_report(
     let t = std::time::Instant::now();
     let lap = |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}, {}", t.elapsed(), resident_memory());
     let failures = store.failures(run)?;
+    // What the link check judges: the failures, and the internal addresses not contacted.
+    let mut judged = failures.clone();
+    judged.extend(store.not_contacted(run)?);
     let mut links = Vec::new();
-    let failing: std::collections::HashSet<u32> = failures.iter().map(|r| r.id).collect();
+    let failing: std::collections::HashSet<u32> = judged.iter().map(|r| r.id).collect();
     let mut pages = 0;
     store.for_each_page_links(run, |_, page_url, page_links| {
         pages += 1;
@@ -465,7 +468,7 @@ pub fn check_and_report(
             }
         }
     })?;
-    let mut findings = checks::links::check_links(&facts, &failures, links);
+    let mut findings = checks::links::check_links(&facts, &judged, links);
     lap("links");
     let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
         .unwrap_or_else(|_| chrono::Local::now().date_naive());

@@ -477,6 +477,18 @@ impl Store {
         )
     }
 
+    /// The URLs of a run the guard kept the crawler from contacting (internal addresses linked
+    /// or redirected to from the site): reported for review, never as broken.
+    pub fn not_contacted(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
+        self.records(
+            run,
+            &format!(
+                "AND u.state = 'skipped' AND u.error LIKE '{}%'",
+                crate::crawl::fetch::NOT_CONTACTED
+            ),
+        )
+    }
+
     /// How a run's pages were read: (pages stored, pages revalidated with `304` and copied from
     /// an earlier run, bytes those would have cost; the body length the earlier run recorded).
     pub fn revalidated(&self, run: i64) -> Result<(usize, usize, u64), StoreError> {

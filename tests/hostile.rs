@@ -326,6 +326,18 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
     ]
     .iter()
     .map(|u| ("broken_link".to_string(), u.to_string()))
+    // Links and redirects to internal addresses: not contacted, reported for review.
+    .chain(
+        [
+            "to-metadata",
+            "to-private-10",
+            "to-private-192",
+            "to-loopback",
+            "http://10.0.0.7/intranet/",
+        ]
+        .iter()
+        .map(|u| ("link_needs_review".to_string(), u.to_string())),
+    )
     .collect();
     assert_eq!(got, want, "after {elapsed:?}");
 
@@ -395,8 +407,8 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
         (2, 2)
     );
     // Redirects and links to private and loopback addresses the site does not live on are not
-    // contacted and are not findings: the set above has none of them, the internal service on
-    // 127.0.0.2 never saw a connection, and the store marks them skipped with the reason.
+    // contacted, only reported for review (the set above): the internal service on 127.0.0.2
+    // never saw a connection, and the store marks them skipped with the reason.
     assert_eq!(internal_conns.load(Ordering::Relaxed), 0);
 
     // Bounded: the endless calendar stopped at the page budget, the 1 GiB body and the gzip bomb
@@ -414,8 +426,8 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
     );
     assert!(summary.sites[0].pages <= 60);
     assert!(peak_rss_mb() < 400, "peak RSS {} MB", peak_rss_mb());
-    // The metadata address was never contacted (it is not ours); the link is not a finding.
-    assert!(!got.iter().any(|(_, u)| u.contains("metadata")));
+    // The metadata address was never contacted (it is not ours); the link is not broken.
+    assert!(!got.contains(&("broken_link".to_string(), "to-metadata".to_string())));
     // Links inside the deeply nested, truncated, lying-charset and broken-GBK pages were read.
     let store =
         govpatrol::store::Store::open(&govpatrol::store::db_path(&dir.path().join("out"))).unwrap();
@@ -436,7 +448,7 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
         assert!(r.result.skipped, "{url}: {:?}", r.result);
         assert_eq!(
             r.result.error.as_deref(),
-            Some(format!("not fetched: {host} is an internal address; not contacted").as_str()),
+            Some(format!("not contacted: {host} is an internal address").as_str()),
             "{url}"
         );
     }

@@ -209,7 +209,7 @@ async fn endless_url_spaces_are_bounded_and_each_cut_is_logged_once() {
         "crawler trap cut (URL longer than 2048 characters)",
         "crawler trap cut (path repeats a segment (relative-link loop))",
         &format!("page budget reached (max_pages = {max_pages}"),
-        "(10.0.0.7 is an internal address; not contacted;",
+        "(10.0.0.7 is an internal address; allow_private = true would allow it)",
     ] {
         assert_eq!(lines_with(&stderr, needle), 1, "{needle:?} in\n{stderr}");
     }

@@ -48,7 +48,17 @@ pub struct Verdict {
 pub fn judge(rec: &UrlRecord, notfound_fingerprint: Option<u64>) -> Option<Verdict> {
     let r = &rec.result;
     if r.skipped {
-        return None;
+        // Disallowed by robots.txt: not ours to judge. An internal address (10.x, 192.168.x,
+        // loopback, 169.254.x) linked from a public page: never contacted (no SSRF), and no
+        // member of the public can open it either, so a person should look at it.
+        return match &r.error {
+            Some(e) if e.starts_with(crate::crawl::fetch::NOT_CONTACTED) => Some(Verdict {
+                check: LINK_NEEDS_REVIEW,
+                severity: Severity::Review,
+                reason: Some(e.clone()),
+            }),
+            _ => None,
+        };
     }
     let broken = |reason: Option<String>| {
         Some(Verdict {
@@ -181,6 +191,20 @@ mod tests {
         );
         assert_eq!(j(&rec(1, UrlKind::Page, Some(200), None)), None);
         assert_eq!(j(&rec(1, UrlKind::Page, Some(301), None)), None);
+    }
+
+    #[test]
+    fn a_link_to_an_internal_address_needs_review_and_is_not_broken() {
+        let mut r = rec(
+            1,
+            UrlKind::External,
+            None,
+            Some("not contacted: 10.0.0.7 is an internal address"),
+        );
+        r.result.skipped = true;
+        let v = judge(&r, None).unwrap();
+        assert_eq!((v.check, v.severity), (LINK_NEEDS_REVIEW, Severity::Review));
+        assert!(v.reason.unwrap().contains("10.0.0.7"));
     }
 
     #[test]

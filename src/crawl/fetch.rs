@@ -20,6 +20,10 @@ use serde::Serialize;
 use url::Url;
 
 use super::guard::{Guard, GuardedResolver, BLOCKED_MARKER};
+
+/// How the stored error of a URL the guard kept the crawler from contacting starts
+/// ([`FetchError::Blocked`]); the link check reports such links for review by it.
+pub const NOT_CONTACTED: &str = "not contacted: ";
 use super::politeness::{self, Politeness};
 use crate::config::Settings;
 
@@ -103,7 +107,8 @@ pub enum FetchError {
     TooManyRedirects(usize),
     #[error("not fetched: {0}")]
     Robots(String),
-    #[error("not fetched: {0}")]
+    /// A loopback, private, link-local or metadata address no configured site lives on.
+    #[error("not contacted: {0}")]
     Blocked(String),
     #[error("{0}")]
     Other(String),
@@ -439,5 +444,17 @@ fn classify(e: &reqwest::Error, settings: &Settings) -> FetchError {
         FetchError::Reset(root)
     } else {
         FetchError::Other(chain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_blocked_address_is_stored_with_the_not_contacted_marker() {
+        let e = super::FetchError::Blocked("10.0.0.7 is an internal address".into());
+        assert_eq!(
+            e.to_string(),
+            format!("{}10.0.0.7 is an internal address", super::NOT_CONTACTED)
+        );
     }
 }

@@ -55,7 +55,7 @@ impl Guard {
         let bare = host.trim_matches(['[', ']']);
         match bare.parse::<IpAddr>() {
             Ok(ip) if is_internal(ip) && !self.host_allowed(bare) => {
-                Err(format!("{host} is an internal address; not contacted"))
+                Err(format!("{host} is an internal address"))
             }
             _ => Ok(()),
         }

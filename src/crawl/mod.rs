@@ -390,7 +390,7 @@ pub async fn crawl_site(
         // address (the reason names it), since no finding will.
         if let Err(fetch::FetchError::Blocked(why)) = &job.outcome.result {
             if logged_blocks.insert(why.clone()) {
-                tracing::warn!(site = %site.id, "not checked: {} ({why}; allow_private = true would allow it)", job.item.url);
+                tracing::warn!(site = %site.id, "not contacted: {} ({why}; allow_private = true would allow it)", job.item.url);
             }
         }
         // A page stored with its rows keeps its validators for the next run's conditional request.

@@ -4,7 +4,7 @@
 //! targets ─▶ frontier ─▶ fetch ─▶ extract ─▶ store ─▶ checks ─▶ store (findings) ─▶ reports
 //! ```
 //!
-//! [`crawl`] does it for every selected site concurrently (politeness is per host, so sites on
+//! [`crawl()`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
 //! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
 //! [`gather_columns`], then policy interpretations: [`gather_interpretations`], then messages
@@ -169,7 +169,7 @@ pub async fn crawl(
     crawl_period(targets, opts, &period_of(opts.as_of), stop).await
 }
 
-/// Like [`crawl`], into the given period's folder (`YYYY-MM` for the monthly self-inspection,
+/// Like [`crawl()`], into the given period's folder (`YYYY-MM` for the monthly self-inspection,
 /// `YYYY-Qn` for the quarterly spot check; see [`crate::period`]).
 pub async fn crawl_period(
     targets: &Targets,

@@ -1,7 +1,7 @@
 //! Fetch: one URL over HTTP, politely, with retries, redirects recorded and bodies capped.
 //!
 //! [`Fetcher::fetch`] is the only place govpatrol talks to a server. It goes through
-//! [`Politeness`](super::politeness::Politeness) for every hop, follows redirects itself (so the
+//! [`super::politeness::Politeness`] for every hop, follows redirects itself (so the
 //! chain is recorded and loops are caught), retries what may be transient (timeouts, resets,
 //! 5xx, 429 with its `Retry-After`) with exponential back-off, and reads at most
 //! `max_body_bytes` of a body, decompressed. Link checks ([`Want::Check`]) use HEAD and fall back

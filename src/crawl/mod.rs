@@ -15,7 +15,7 @@
 //! On a new run of a site that was crawled before, a page the earlier run stored is asked for
 //! conditionally (its `ETag` / `Last-Modified`, see [`store::Previous`]); when the server says
 //! `304 Not Modified`, the page is not downloaded or parsed: its stored rows are copied and its
-//! links go through the same classification and queueing as a parsed page's ([`follow`]), so
+//! links go through the same classification and queueing as a parsed page's (`follow`), so
 //! budgets, traps and findings come out exactly as if it had been downloaded. It is recorded as
 //! a `200` read with method `GET 304`.
 //!

@@ -556,3 +556,74 @@ pub async fn recheck(
     }
     Ok((CrawlEnd::Finished, recovered))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the crawl stores of the labelled real pages (`tests/fixtures/pages/`), hashed, and the
+    /// [`extract::EXTRACTOR`] it was pinned with. A second run copies an unchanged page's stored
+    /// facts from a run with the same `EXTRACTOR`, so a change to what is extracted without a
+    /// bump would reuse facts this code no longer produces, silently.
+    const PINNED: (&str, &str) = ("+facts.1", "16106aa3527a04ba6e4b7dbd");
+
+    #[test]
+    fn a_change_to_what_is_extracted_comes_with_a_new_extractor_version() {
+        use sha2::{Digest, Sha256};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).into_iter().flatten())
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 20, "{} fixture pages", files.len());
+        let site = crate::config::Targets::parse(
+            "[[site]]\nid = \"s\"\nname = \"站\"\nurl = \"https://www.example.gov.cn/\"\nrole = \"portal\"\n",
+            "t.toml".as_ref(),
+        )
+        .unwrap()
+        .sites
+        .remove(0);
+        let mut h = Sha256::new();
+        for path in &files {
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let fetched = fetch::Fetched {
+                final_url: Url::parse(&format!("https://www.example.gov.cn/{rel}")).unwrap(),
+                status: 200,
+                redirects: Vec::new(),
+                content_type: Some("text/html".into()),
+                body: Some(std::fs::read(path).unwrap()),
+                truncated: false,
+                method: "GET",
+                elapsed: std::time::Duration::ZERO,
+                validators: fetch::Conditional::default(),
+            };
+            // Each page as an inner page and as a homepage (blocks and footer are read there).
+            for homepage in [false, true] {
+                let p = parse(&site, &fetched, true, homepage).expect("an HTML page");
+                let json = serde_json::to_string(&(&p.facts, &p.content, p.encoding)).unwrap();
+                h.update(rel.as_bytes());
+                h.update(json.as_bytes());
+            }
+        }
+        let got: String = h.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            extract::EXTRACTOR.ends_with(PINNED.0) && got == PINNED.1,
+            "what the crawl extracts from the fixture pages changed (hash {got}, pinned {:?} with \
+             {:?}; EXTRACTOR is {:?}): bump the number in extract::EXTRACTOR so that second runs \
+             read every page afresh, then pin (\"+facts.N\", \"{got}\") here",
+            PINNED.1,
+            PINNED.0,
+            extract::EXTRACTOR
+        );
+    }
+}

@@ -53,6 +53,8 @@ pub enum PageKind {
 /// `304 Not Modified`, see [`crate::store::Previous`]) only from a run with the same value. Bump the number after `+` whenever a change here or in a
 /// submodule makes the stored facts of the same page differ (new fields, other rules), so that
 /// a new release reads every page afresh once instead of reusing what an older one extracted.
+/// A test in `crawl` hashes what the crawl stores of the fixture pages and fails when that changes
+/// and this does not.
 pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.1");
 
 /// Most list rows kept per page (a site map can link thousands of pages).

@@ -34,9 +34,10 @@
 //! ```
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use chrono::{NaiveDate, NaiveTime};
-use scraper::{ElementRef, Html, Node};
+use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -825,10 +826,15 @@ fn find_sub(hay: &[char], needle: &[char]) -> Option<usize> {
     (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
 }
 
+// Parsed once: a selector parsed per call cost as much as the search on a small page.
+static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta").expect("valid"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid"));
+static HEADINGS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("h1, h2, h3, h4").expect("valid"));
+
 fn meta_content(doc: &Html, names: &[&str]) -> Option<String> {
-    let sel = scraper::Selector::parse("meta").ok()?;
     for want in names {
-        for m in doc.select(&sel) {
+        for m in doc.select(&META) {
             let e = m.value();
             let name = e
                 .attr("name")
@@ -854,16 +860,14 @@ pub(crate) fn article_title(doc: &Html) -> Option<String> {
     if let Some(t) = meta_content(doc, &["ArticleTitle", "og:title"]) {
         return Some(t);
     }
-    let sel = scraper::Selector::parse("title").ok()?;
-    let t: String = doc.select(&sel).next()?.text().collect();
+    let t: String = doc.select(&TITLE).next()?.text().collect();
     let parts: Vec<&str> = t
         .split(['-', '_', '|', '—', '｜'])
         .map(str::trim)
         .filter(|p| p.chars().count() >= 4)
         .collect();
-    let hsel = scraper::Selector::parse("h1, h2, h3, h4").ok()?;
     let headings: Vec<Vec<char>> = doc
-        .select(&hsel)
+        .select(&HEADINGS)
         .map(|h| strip_ws(&h.text().collect::<String>()))
         .collect();
     parts
@@ -878,7 +882,8 @@ pub(crate) fn article_title(doc: &Html) -> Option<String> {
 
 fn visible_dates(doc: &Html) -> Vec<Visible> {
     let lines = visible_lines(doc.root_element());
-    let title_key: Option<Vec<char>> = article_title(doc).map(|t| {
+    let title = article_title(doc);
+    let title_key: Option<Vec<char>> = title.as_ref().map(|t| {
         let k = strip_ws(&t);
         k.into_iter().take(10).collect()
     });
@@ -896,7 +901,7 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
                     .collect();
                 let sc: Vec<char> = stripped.iter().map(|(_, c)| *c).collect();
                 if let Some(p) = find_sub(&sc, key) {
-                    let full = article_title(doc).map(|t| strip_ws(&t)).unwrap_or_default();
+                    let full = title.as_deref().map(strip_ws).unwrap_or_default();
                     let end = if sc[p..].starts_with(&full) {
                         p + full.len()
                     } else {
@@ -1006,11 +1011,8 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
 }
 
 fn meta_dates(doc: &Html) -> Vec<FoundDate> {
-    let Ok(sel) = scraper::Selector::parse("meta") else {
-        return Vec::new();
-    };
     let mut found: Vec<(usize, FoundDate)> = Vec::new();
-    for m in doc.select(&sel) {
+    for m in doc.select(&META) {
         let e = m.value();
         let Some(name) = e
             .attr("name")

@@ -32,6 +32,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use scraper::{ElementRef, Html, Node, Selector};
@@ -67,6 +68,15 @@ pub struct ColumnMeta {
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
+
+// Parsed once, not on every page (or every element) that uses them.
+static A_HREF: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static SCRIPT: LazyLock<Selector> = LazyLock::new(|| sel("script"));
+static A_OR_SPAN: LazyLock<Selector> = LazyLock::new(|| sel("a, span"));
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static TEXT_BLOCKS: LazyLock<Selector> = LazyLock::new(|| sel("p, div, td, span, font"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
+static A: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 
 /// A stable identity for an element within one parsed page.
 fn key(e: ElementRef<'_>) -> usize {
@@ -347,12 +357,12 @@ impl Block {
 }
 
 fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
-    let a_sel = sel("a[href]");
+    let a_sel: &Selector = &A_HREF;
     // group key -> (items in document order)
     let mut groups: HashMap<(usize, String, String), Vec<ElementRef>> = HashMap::new();
     let mut order: Vec<(usize, String, String)> = Vec::new();
     let mut seen_items: HashMap<usize, ()> = HashMap::new();
-    for a in doc.select(&a_sel) {
+    for a in doc.select(a_sel) {
         if link_url(a, base).is_none() {
             continue;
         }
@@ -379,7 +389,7 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
             let anchors: Vec<ElementRef> = if item.value().name() == "a" {
                 vec![*item]
             } else {
-                item.select(&a_sel).collect()
+                item.select(a_sel).collect()
             };
             let Some(main) = anchors
                 .iter()
@@ -609,7 +619,7 @@ const PAGE_EXTS: &[&str] = &["shtml", "html", "htm", "jhtml", "jsp", "aspx", "ph
 /// `var countPage = 31` with `currentPage`.
 fn script_pages(doc: &Html, base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
-    for s in doc.select(&sel("script")) {
+    for s in doc.select(&SCRIPT) {
         let js: String = s.text().collect();
         let mut count = None;
         let mut current = 0;
@@ -690,9 +700,9 @@ fn same_page(a: &Url, b: &Url) -> bool {
 /// "index", "html")` / `var countPage = N` scripts. The page itself is left out; order is first
 /// seen.
 pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
-    let a_sel = sel("a[href]");
+    let a_sel: &Selector = &A_HREF;
     let mut containers: Vec<ElementRef> = Vec::new();
-    for a in doc.select(&sel("a, span")) {
+    for a in doc.select(&A_OR_SPAN) {
         let t = text_of(a);
         if PAGER_CORE.contains(&t.as_str()) {
             let mut c = parent_el(a);
@@ -700,7 +710,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
             for _ in 0..2 {
                 let Some(p) = c else { break };
                 let n = p
-                    .select(&a_sel)
+                    .select(a_sel)
                     .filter(|x| is_pager_text(&text_of(*x)))
                     .count();
                 if n >= 2 {
@@ -716,12 +726,12 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
         }
     }
     // Runs of numbered links without a 下一页 word.
-    for a in doc.select(&a_sel) {
+    for a in doc.select(a_sel) {
         let t = text_of(a);
         if !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit()) {
             if let Some(p) = parent_el(a) {
                 let numbered = p
-                    .select(&a_sel)
+                    .select(a_sel)
                     .filter(|x| {
                         let t = text_of(*x);
                         !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit())
@@ -740,7 +750,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
         }
     };
     for c in &containers {
-        for a in c.select(&a_sel) {
+        for a in c.select(a_sel) {
             if !is_pager_text(&text_of(a)) {
                 continue;
             }
@@ -760,7 +770,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
 // ---------------------------------------------------------------------------------------------
 
 pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
-    doc.select(&sel("meta")).find_map(|m| {
+    doc.select(&META).find_map(|m| {
         let n = m.value().attr("name")?;
         if !n.trim().eq_ignore_ascii_case(name) {
             return None;
@@ -773,7 +783,7 @@ pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
 /// Characters of body text in sentences (with 。), outside links: an article has many.
 fn sentence_text_len(doc: &Html) -> usize {
     let mut n = 0;
-    for p in doc.select(&sel("p, div, td, span, font")) {
+    for p in doc.select(&TEXT_BLOCKS) {
         for child in p.children() {
             if let Node::Text(t) = child.value() {
                 let t = t.trim();
@@ -846,7 +856,7 @@ fn split_crumbs(s: &str) -> Vec<String> {
 }
 
 fn breadcrumb(doc: &Html) -> Vec<String> {
-    let body = doc.select(&sel("body")).next();
+    let body = doc.select(&BODY).next();
     let root = body.unwrap_or_else(|| doc.root_element());
     for d in root.descendants() {
         let Node::Text(t) = d.value() else { continue };
@@ -882,7 +892,7 @@ fn breadcrumb(doc: &Html) -> Vec<String> {
         if ["crumb", "dqwz", "weizhi", "position", "location", "mbx"]
             .iter()
             .any(|w| names.contains(w))
-            && e.select(&sel("a[href]")).count() >= 2
+            && e.select(&A_HREF).count() >= 2
         {
             let parts = split_crumbs(&text_of(e));
             if parts.len() >= 2 {
@@ -890,7 +900,7 @@ fn breadcrumb(doc: &Html) -> Vec<String> {
             }
             // <ol><li><a>首页</a></li><li><a>要闻动态</a></li></ol>: no separators in the text.
             let links: Vec<String> = e
-                .select(&sel("a"))
+                .select(&A)
                 .map(text_of)
                 .filter(|t| !t.is_empty())
                 .collect();

@@ -884,7 +884,7 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
     let lines = visible_lines(doc.root_element());
     let title = article_title(doc);
     let title_key: Option<Vec<char>> = title.as_ref().map(|t| {
-        let k = strip_ws(&t);
+        let k = strip_ws(t);
         k.into_iter().take(10).collect()
     });
     // The title line: the first line carrying the title's first characters.

@@ -93,12 +93,11 @@ pub fn check(store: &Store, site: &Site, run: i64) -> Result<SiteHealth, StoreEr
 
 /// Writes `availability.csv` into the site's report folder `dir`.
 pub fn write_report(dir: &Path, h: &SiteHealth) -> Result<(), ReportError> {
-    let path = dir.join("availability.csv");
     let header: Vec<&str> = AVAILABILITY_COLUMNS.iter().map(|c| c.0).collect();
     let row = availability::availability_row(&h.availability, h.transport.as_ref());
-    let bytes = report::csv::render(&header, &[row]).map_err(|source| ReportError::Csv {
-        path: path.clone(),
-        source,
-    })?;
-    report::write_atomic(&path, &bytes)
+    report::write_csv(
+        dir,
+        "availability.csv",
+        report::csv::render(&header, &[row]),
+    )
 }

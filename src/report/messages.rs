@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{csv, text, write_atomic, ReportError, SummaryRow};
+use super::{csv, text, write_csv, ReportError, SummaryRow};
 use crate::checks::messages::{
     MessageStats, SolicitationStatusRow, LATE_REPLY, NO_CONSULTATION_CHANNEL,
     SHORT_SOLICITATION_PERIOD, SOLICITATION_WITHOUT_FEEDBACK, UNANSWERED_MESSAGE,
@@ -243,12 +243,7 @@ pub fn write(
             solicitations_csv(solicitations, findings),
         ),
     ] {
-        let path = dir.join(name);
-        let csv = bytes.map_err(|source| ReportError::Csv {
-            path: path.clone(),
-            source,
-        })?;
-        write_atomic(&path, &csv)?;
+        write_csv(dir, name, bytes)?;
     }
     Ok(())
 }

@@ -45,6 +45,21 @@ pub enum ReportError {
     },
 }
 
+/// Writes a rendered CSV file `name` into `dir` ([`write_atomic`]); a rendering error names the
+/// file it was for.
+pub fn write_csv(
+    dir: &Path,
+    name: &str,
+    rendered: Result<Vec<u8>, ::csv::Error>,
+) -> Result<(), ReportError> {
+    let path = dir.join(name);
+    let bytes = rendered.map_err(|source| ReportError::Csv {
+        path: path.clone(),
+        source,
+    })?;
+    write_atomic(&path, &bytes)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
@@ -533,12 +548,7 @@ pub fn write_interpretations(
     r: &crate::checks::interpretations::Report,
     findings: &[Finding],
 ) -> Result<(), ReportError> {
-    let path = dir.join("interpretations.csv");
-    let bytes = interpretations_csv(r, findings).map_err(|source| ReportError::Csv {
-        path: path.clone(),
-        source,
-    })?;
-    write_atomic(&path, &bytes)
+    write_csv(dir, "interpretations.csv", interpretations_csv(r, findings))
 }
 
 /// The coverage rows of the interpretation check for summary.csv: documents in the window,
@@ -631,12 +641,7 @@ pub fn write_site(
         ("summary.csv", summary_csv(summary)),
     ];
     for (name, bytes) in files {
-        let path = dir.join(name);
-        let csv = bytes.map_err(|source| ReportError::Csv {
-            path: path.clone(),
-            source,
-        })?;
-        write_atomic(&path, &csv)?;
+        write_csv(&dir, name, bytes)?;
     }
     Ok(dir)
 }

@@ -567,6 +567,17 @@ pub fn gather_columns(
     use std::collections::{HashMap, HashSet};
     let home_links = store.page_links(run, 0)?;
     let home_targets: HashSet<u32> = home_links.iter().map(|(t, _, _)| *t).collect();
+    // The homepage's links in page order, once each: the order the homepage shows them.
+    let mut home_order: Vec<u32> = Vec::with_capacity(home_targets.len());
+    {
+        let mut met = HashSet::new();
+        home_order.extend(
+            home_links
+                .iter()
+                .map(|(t, _, _)| *t)
+                .filter(|t| met.insert(*t)),
+        );
+    }
     let mut list_pages = Vec::new();
     let mut article_dates = columns::ArticleDates::default();
     // Articles the homepage links, by id: (date, url, title), for the homepage check.
@@ -652,18 +663,10 @@ pub fn gather_columns(
                 pinned: false,
             })
         };
-        rows.extend(home_targets.iter().filter_map(article));
-        for (id, (d, url, title)) in &articles {
-            if home_targets.contains(id) {
-                second_level.push(Item {
-                    title: title.clone(),
-                    url: url.clone(),
-                    date: Some(*d),
-                    date_source: Some(ItemDateSource::Article),
-                    pinned: false,
-                });
-            }
-        }
+        // In the homepage's order, not a hash map's: of two items of the same newest date the
+        // evidence names the first shown, the same on every run.
+        rows.extend(home_order.iter().filter_map(article));
+        second_level.extend(home_order.iter().filter_map(article));
         let facts = columns::HomepageFacts {
             url: site.url.to_string(),
             observed_at: observed_at.clone(),

@@ -413,12 +413,13 @@ pub struct ColumnStatus {
 }
 
 /// The newest dated item: the maximum over all rows, pinned or not (a pinned old row at the top
-/// hides nothing, a pinned new row counts like any other).
+/// hides nothing, a pinned new row counts like any other). Of several rows of that date, the
+/// first in `items`' order (the one shown highest), so the evidence is the same on every run.
 pub fn newest_item(items: &[Item]) -> Option<&Item> {
     items
         .iter()
         .filter(|i| i.date.is_some())
-        .max_by_key(|i| i.date)
+        .min_by_key(|i| std::cmp::Reverse(i.date))
 }
 
 /// Judges one column at the check point.
@@ -1140,6 +1141,17 @@ mod tests {
         assert_eq!(Window::Months(6).cutoff(d("2026-11-25")), d("2026-05-25"));
         assert_eq!(Window::Days(14).days_at(d("2026-11-25")), 14);
         assert_eq!(Window::Months(6).days_at(d("2026-11-25")), 184);
+    }
+
+    #[test]
+    fn of_two_newest_items_of_one_date_the_first_shown_is_the_evidence() {
+        let mut a = item(Some("2026-11-20"), false);
+        a.url = "http://s.gov.cn/a.html".into();
+        let mut b = item(Some("2026-11-20"), false);
+        b.url = "http://s.gov.cn/b.html".into();
+        let older = item(Some("2026-11-01"), false);
+        let items = vec![older.clone(), a, b];
+        assert_eq!(newest_item(&items).unwrap().url, "http://s.gov.cn/a.html");
     }
 
     #[test]

@@ -303,6 +303,13 @@ pub struct SolicitationStatusRow {
 
 /// Words that make a title a result item (it reports on a solicitation).
 const RESULT_WORDS: &[&str] = &["结果", "反馈", "采纳"];
+
+/// Whether a list row's or article's title can be a solicitation's result item (征集结果,
+/// 意见采纳情况 …): it says so and names a document in 《》. Only such titles need to be kept
+/// for [`judge_solicitations`].
+pub fn is_result_title(title: &str) -> bool {
+    RESULT_WORDS.iter().any(|w| title.contains(w)) && title.contains('《')
+}
 /// Words of a regulation draft or major decision (at least 30 days open).
 const DRAFT_WORDS: &[&str] = &[
     "条例",
@@ -354,8 +361,8 @@ pub fn merge_solicitations(items: Vec<(String, Solicitation)>) -> Vec<(String, S
         .collect()
 }
 
-/// Judges solicitations. `titles` are (title, URL) of every list row and article on the site,
-/// where result items are looked for.
+/// Judges solicitations. `titles` are (title, URL) of the list rows and articles on the site
+/// where result items are looked for (those that are not [`is_result_title`] are ignored).
 pub fn judge_solicitations(
     site: &str,
     solicitations: &[(String, Solicitation)],
@@ -366,7 +373,7 @@ pub fn judge_solicitations(
 ) -> (Vec<Finding>, Vec<SolicitationStatusRow>) {
     let results: Vec<(Vec<String>, &String)> = titles
         .iter()
-        .filter(|(t, _)| RESULT_WORDS.iter().any(|w| t.contains(w)))
+        .filter(|(t, _)| is_result_title(t))
         .map(|(t, u)| (book_titles(t), u))
         .filter(|(b, _)| !b.is_empty())
         .collect();

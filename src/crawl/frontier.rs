@@ -18,8 +18,15 @@
 //! [`MAX_SEGMENT_REPEATS`] times, or more than [`MAX_PER_PATTERN`] URLs of one pattern (the path
 //! with digit runs folded, plus the sorted query keys). Each kind of cut is counted in
 //! [`Frontier::cuts`] and reported once in the run log.
+//!
+//! Memory: the frontier is the one structure of a crawl that grows with the site, so it holds
+//! no more than it must. The seen-set keeps a 64-bit hash of each URL (keyed per process, so a
+//! hostile site cannot craft collisions; an accidental one is about 3 in 10^8 at a million
+//! URLs), not the URL; a queued URL is kept as its text, parsed again when it is popped. The
+//! URLs themselves are in the store from the moment they are queued.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 
 use url::Url;
 
@@ -35,13 +42,25 @@ pub struct Item {
     pub kind: UrlKind,
 }
 
+/// A queued URL as the frontier holds it: the text, not a parsed [`Url`] (half the memory).
+struct Queued {
+    id: u32,
+    url: Box<str>,
+    depth: u32,
+    kind: UrlKind,
+}
+
 /// The crawl order and the seen-set of one site's run.
 #[derive(Default)]
 pub struct Frontier {
-    seen: HashMap<String, u32>,
-    queue: VecDeque<Item>,
+    /// Hash of each URL met (see the module doc) → its id.
+    seen: HashMap<u64, u32>,
+    hasher: RandomState,
+    queue: VecDeque<Queued>,
     next_id: u32,
     pages: usize,
+    /// Pages fetched (and read, or failed) so far.
+    pages_done: usize,
     /// Pages turned into plain checks because the page budget was spent.
     pub over_budget: usize,
     /// URLs of the site per pattern (see [`pattern`]).
@@ -115,17 +134,16 @@ impl Frontier {
             f.next_id = f.next_id.max(r.id + 1);
             if r.kind == UrlKind::Page {
                 f.pages += 1;
+                f.pages_done += usize::from(r.done);
             }
-            f.seen.insert(r.url.clone(), r.id);
+            f.seen.insert(f.hasher.hash_one(r.url.as_str()), r.id);
             if !r.done {
-                if let Ok(url) = Url::parse(&r.url) {
-                    f.queue.push_back(Item {
-                        id: r.id,
-                        url,
-                        depth: r.depth,
-                        kind: r.kind,
-                    });
-                }
+                f.queue.push_back(Queued {
+                    id: r.id,
+                    url: r.url.into_boxed_str(),
+                    depth: r.depth,
+                    kind: r.kind,
+                });
             }
         }
         f
@@ -133,18 +151,19 @@ impl Frontier {
 
     /// The id of `url`, and the row to store when it is new (then it is queued too).
     pub fn add(&mut self, url: &Url, depth: u32, kind: UrlKind) -> (u32, Option<NewUrl>) {
-        if let Some(id) = self.seen.get(url.as_str()) {
+        let key = self.hasher.hash_one(url.as_str());
+        if let Some(id) = self.seen.get(&key) {
             return (*id, None);
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.seen.insert(url.as_str().to_string(), id);
+        self.seen.insert(key, id);
         if kind == UrlKind::Page {
             self.pages += 1;
         }
-        self.queue.push_back(Item {
+        self.queue.push_back(Queued {
             id,
-            url: url.clone(),
+            url: url.as_str().into(),
             depth,
             kind,
         });
@@ -159,8 +178,20 @@ impl Frontier {
         )
     }
 
+    /// The next URL to fetch, breadth-first.
     pub fn pop(&mut self) -> Option<Item> {
-        self.queue.pop_front()
+        while let Some(q) = self.queue.pop_front() {
+            // The text came from a parsed URL (or the store's copy of one): it parses again.
+            if let Ok(url) = Url::parse(&q.url) {
+                return Some(Item {
+                    id: q.id,
+                    url,
+                    depth: q.depth,
+                    kind: q.kind,
+                });
+            }
+        }
+        None
     }
 
     pub fn queued(&self) -> usize {
@@ -174,6 +205,17 @@ impl Frontier {
     /// Pages queued or fetched so far (the page budget counts these).
     pub fn pages(&self) -> usize {
         self.pages
+    }
+
+    /// Records that a popped page has been fetched and its links followed.
+    pub fn page_done(&mut self) {
+        self.pages_done += 1;
+    }
+
+    /// Pages queued or in flight. Only a page reveals pages, so once this is 0 the site's pages
+    /// are all read, though links may still be being checked.
+    pub fn pages_left(&self) -> usize {
+        self.pages - self.pages_done
     }
 
     /// What a link found at `depth` on a page of `site` is, if it is to be fetched at all.
@@ -190,7 +232,7 @@ impl Frontier {
         if !site.in_scope(url) {
             return site.settings.check_external.then_some(UrlKind::External);
         }
-        if self.seen.contains_key(url.as_str()) {
+        if self.seen.contains_key(&self.hasher.hash_one(url.as_str())) {
             // Already known: its kind is settled; only the id is needed.
             return Some(UrlKind::Resource);
         }

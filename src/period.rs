@@ -445,6 +445,7 @@ pub fn rebuild(
                 &period.name,
                 &targets.scoring,
                 &targets.interpretation,
+                None,
             )?);
         }
     }

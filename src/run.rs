@@ -6,12 +6,20 @@
 //!
 //! [`crawl()`] does it for every selected site concurrently (politeness is per host, so sites on
 //! different hosts do not slow each other): it begins or resumes each site's run in the store,
-//! crawls, re-checks failures, runs the checks over what was stored (links, then the columns:
-//! [`gather_columns`], then policy interpretations: [`gather_interpretations`], then messages
-//! and solicitations: [`gather_messages`]), records the findings with their `first_seen`, and
+//! crawls, re-checks failures, runs the checks over what was stored, records the findings with
+//! their `first_seen`, and
 //! writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
 //! interpretations.csv, messages.csv, solicitations.csv, summary.csv). A stop signal ends it
 //! early with every finished URL stored; running the same command again continues.
+//!
+//! The checks come in two parts. The checks over pages ([`check_pages`]: the columns,
+//! [`gather_columns`]; policy interpretations, [`gather_interpretations`]; messages and
+//! solicitations, [`gather_messages`]; metadata) need every page read but no link's result: they
+//! start on their own thread as soon as the crawl has read and committed its last page, while
+//! the last links are checked (the slow ones of other hosts are often last). The rest
+//! ([`check_and_report`]: broken links, availability, transport, the consultation channel,
+//! scores and reports) follows the re-check of failures. Rebuilding a report from the store
+//! (`govpatrol report`) runs both parts in a row.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
 
@@ -294,6 +302,7 @@ async fn inspect_site(
     if run.resumed {
         tracing::info!(site = %site.id, "continuing the interrupted run of {period}");
     }
+    let mut page_checks = None;
     if run.status == "crawling" {
         let frontier = if run.resumed {
             Frontier::resume(store.urls(run.id)?)
@@ -333,6 +342,23 @@ async fn inspect_site(
             bar.cloned(),
             opts.progress_lines,
         );
+        // The checks over pages run on their own thread once the crawl says every page is read
+        // and committed; the crawl meanwhile finishes its last link checks.
+        let (pages_read, all_read) = std::sync::mpsc::channel();
+        page_checks = Some(tokio::task::spawn_blocking({
+            let (db, site, run) = (db.to_path_buf(), site.clone(), run.id);
+            move || -> Option<PageChecks> {
+                all_read.recv().ok()?;
+                let store = Store::open(&db).ok()?;
+                match check_pages(&store, &site, run) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        tracing::debug!(site = %site.id, "checks over pages, run again later: {e}");
+                        None
+                    }
+                }
+            }
+        }));
         let end = crawl::crawl_site(
             fetcher.clone(),
             site.clone(),
@@ -342,6 +368,7 @@ async fn inspect_site(
             &progress,
             previous.clone(),
             stop.clone(),
+            Some(pages_read),
         )
         .await;
         reporter.abort();
@@ -394,8 +421,12 @@ async fn inspect_site(
         store.set_status(run.id, "checking")?;
     }
     crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
+    let pages = match page_checks {
+        Some(task) => task.await.ok().flatten(),
+        None => None,
+    };
     let summary = check_and_report(
-        &mut store, &site, run.id, &opts.out, period, scoring, interp,
+        &mut store, &site, run.id, &opts.out, period, scoring, interp, pages,
     )?;
     store.set_status(run.id, "done")?;
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
@@ -413,7 +444,71 @@ async fn inspect_site(
     }))
 }
 
+/// The homepage URLs of a stored run (as configured, and where it redirected), and its stored
+/// record.
+fn homepages_of(
+    store: &Store,
+    site: &Site,
+    run: i64,
+) -> Result<(Vec<String>, Option<store::UrlRecord>), StoreError> {
+    let home = store.records(run, "AND u.id = 0")?.pop();
+    let mut homepages = vec![site.url.to_string()];
+    if let Some(f) = home.as_ref().and_then(|h| h.result.final_url.clone()) {
+        homepages.push(f);
+    }
+    Ok((homepages, home))
+}
+
+/// What the checks over a run's pages found: columns, policy interpretations, messages and
+/// solicitations, metadata. They read the pages' stored content and nothing of the links' results, so a
+/// crawl starts them as soon as its last page is read ([`check_pages`]), while the last links
+/// (often other hosts' slow ones) are still being checked.
+pub struct PageChecks {
+    /// The homepage URLs they were judged with (a homepage that redirects elsewhere on the
+    /// re-check makes them stale: [`check_and_report`] then runs them again).
+    homepages: Vec<String>,
+    /// [`crate::site_health::metadata`].
+    metadata: Vec<Finding>,
+    cols: ColumnsReport,
+    docs: Vec<interpretations::PolicyDoc>,
+    interps: Vec<interpretations::Interpretation>,
+    msgs: MessagesReport,
+}
+
+/// Runs the checks over a stored run's pages (see [`PageChecks`]).
+pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, StoreError> {
+    let t = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}, {}", t.elapsed(), resident_memory());
+    let stored = store.run(run)?;
+    let (homepages, _) = homepages_of(store, site, run)?;
+    let as_of = as_of_of(&stored);
+    let cols = gather_columns(store, site, run, &homepages, as_of)?;
+    lap("columns");
+    let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
+    lap("interpretations");
+    let msgs = gather_messages(store, site, run, as_of, &cols)?;
+    lap("messages");
+    let metadata = crate::site_health::metadata(store, site, run)?;
+    lap("metadata");
+    Ok(PageChecks {
+        homepages,
+        metadata,
+        cols,
+        docs,
+        interps,
+        msgs,
+    })
+}
+
+/// The check point of a stored run.
+fn as_of_of(stored: &store::Run) -> NaiveDate {
+    NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
+        .unwrap_or_else(|_| chrono::Local::now().date_naive())
+}
+
 /// Runs the checks over a stored run, saves the findings and writes the site's reports.
+/// `pages` are the page checks when the crawl already ran them ([`check_pages`]).
+#[allow(clippy::too_many_arguments)]
 pub fn check_and_report(
     store: &mut Store,
     site: &Site,
@@ -422,14 +517,11 @@ pub fn check_and_report(
     period: &str,
     scoring: &ScoringConfig,
     interp: &interpretations::Settings,
+    pages: Option<PageChecks>,
 ) -> Result<SiteSummary, RunError> {
     let stored = store.run(run)?;
-    let home = store.records(run, "AND u.id = 0")?.pop();
+    let (homepages, home) = homepages_of(store, site, run)?;
     let home = home.as_ref();
-    let mut homepages = vec![site.url.to_string()];
-    if let Some(f) = home.and_then(|h| h.result.final_url.clone()) {
-        homepages.push(f);
-    }
     let homepage_error = home.and_then(|h| match (&h.result.error, h.result.status) {
         (Some(e), _) => Some(e.clone()),
         (None, Some(s)) if s >= 400 => Some(format!("HTTP {s}")),
@@ -454,37 +546,48 @@ pub fn check_and_report(
     judged.extend(store.not_contacted(run)?);
     let mut links = Vec::new();
     let failing: std::collections::HashSet<u32> = judged.iter().map(|r| r.id).collect();
-    let mut pages = 0;
+    let mut pages_read = 0;
     store.for_each_page_links(run, |_, page_url, page_links| {
-        pages += 1;
-        for (target, element, text) in page_links {
+        pages_read += 1;
+        for &(target, element, text) in page_links {
             if failing.contains(&target) {
                 links.push(LinkRef {
                     page_url: page_url.to_string(),
                     target,
-                    element,
-                    text,
+                    element: element.to_string(),
+                    text: text.to_string(),
                 });
             }
         }
     })?;
     let mut findings = checks::links::check_links(&facts, &judged, links);
     lap("links");
-    let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
-        .unwrap_or_else(|_| chrono::Local::now().date_naive());
-    let cols = gather_columns(store, site, run, &facts.homepages, as_of)?;
+    let as_of = as_of_of(&stored);
+    let PageChecks {
+        metadata,
+        cols,
+        docs,
+        interps,
+        mut msgs,
+        ..
+    } = match pages.filter(|p| p.homepages == facts.homepages) {
+        Some(p) => p,
+        None => check_pages(store, site, run)?,
+    };
+    msgs.findings.extend(consultation_channel(
+        site,
+        &cols,
+        &facts.homepages,
+        &failures,
+        &msgs.observed_at,
+    ));
     findings.extend(cols.findings.iter().cloned());
-    lap("columns");
-    let health = crate::site_health::check(store, site, run)?;
+    let health = crate::site_health::check(store, site, run, metadata)?;
     findings.extend(health.findings.iter().cloned());
     lap("site health");
-    let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
     let interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
     findings.extend(interpretation.findings.iter().cloned());
-    lap("interpretations");
-    let msgs = gather_messages(store, site, run, &facts.homepages, as_of, &cols, &failures)?;
     findings.extend(msgs.findings.iter().cloned());
-    lap("messages");
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);
@@ -521,7 +624,7 @@ pub fn check_and_report(
         dir,
         resumed: false,
         urls: store.url_count(run)?,
-        pages,
+        pages: pages_read,
         unchanged,
         saved_bytes,
         findings,
@@ -578,7 +681,7 @@ pub fn gather_columns(
                 .filter(|t| met.insert(*t)),
         );
     }
-    let mut list_pages = Vec::new();
+    let mut list_pages = columns::ListPages::default();
     let mut article_dates = columns::ArticleDates::default();
     // Articles the homepage links, by id: (date, url, title), for the homepage check.
     let mut articles: HashMap<u32, (NaiveDate, String, String)> = HashMap::new();
@@ -623,25 +726,25 @@ pub fn gather_columns(
             second_level.extend(dated_rows(&p));
         }
         if p.content.kind == crate::extract::PageKind::List {
-            list_pages.push(columns::ListPage::from(p));
+            list_pages.push(p);
         }
     })?;
-    let list_ids: HashSet<u32> = list_pages.iter().map(|l| l.page.id).collect();
+    let list_ids: HashSet<u32> = list_pages.pages().iter().map(|l| l.page.id).collect();
     let mut link_texts: columns::LinkTexts = HashMap::new();
     store.for_each_page_links(run, |_, _, links| {
-        for (target, element, text) in links {
+        for &(target, element, text) in links {
             if element == "a" && list_ids.contains(&target) {
                 *link_texts
                     .entry(target)
                     .or_default()
-                    .entry(text)
+                    .entry(text.to_string())
                     .or_default() += 1;
             }
         }
     })?;
     let cols = columns::discover_columns(
         &site.columns,
-        &list_pages,
+        list_pages.pages(),
         &article_dates,
         &link_texts,
         homepages,
@@ -864,7 +967,7 @@ pub fn gather_interpretations(
             return;
         }
         let set = links.entry(id).or_default();
-        for (target, element, _) in page_links {
+        for &(target, element, _) in page_links {
             if element == "a" {
                 if let Some(k) = by_id.get(&target) {
                     set.insert(k.clone());
@@ -900,8 +1003,10 @@ pub struct MessagesReport {
     pub site_stats: MessageStats,
     pub solicitations: Vec<SolicitationStatusRow>,
     /// `unanswered_message`, `late_reply`, `stale_column` (replies), `solicitation_without_feedback`,
-    /// `short_solicitation_period`, `no_consultation_channel`.
+    /// `short_solicitation_period`; the run adds `no_consultation_channel`.
     pub findings: Vec<Finding>,
+    /// When the homepage was read (the findings' `observed_at`).
+    pub observed_at: String,
 }
 
 /// Reads the messages and solicitations stored with a run's pages, assigns each message to its
@@ -911,10 +1016,8 @@ pub fn gather_messages(
     store: &Store,
     site: &Site,
     run: i64,
-    homepages: &[String],
     as_of: NaiveDate,
     cols: &ColumnsReport,
-    failures: &[store::UrlRecord],
 ) -> Result<MessagesReport, StoreError> {
     use checks::messages as m;
     use std::collections::HashMap;
@@ -927,11 +1030,17 @@ pub fn gather_messages(
         if p.id == 0 {
             observed_at = p.fetched_at.clone();
         }
+        // Only the titles that can report a solicitation's result: every row of the site
+        // would be tens of megabytes at 100,000 pages.
         for i in &p.content.items {
-            titles.push((i.title.clone(), i.url.to_string()));
+            if m::is_result_title(&i.title) {
+                titles.push((i.title.clone(), i.url.to_string()));
+            }
         }
         if let (Some(t), crate::extract::PageKind::Article) = (&p.title, p.content.kind) {
-            titles.push((t.clone(), p.url.clone()));
+            if m::is_result_title(t) {
+                titles.push((t.clone(), p.url.clone()));
+            }
         }
         for msg in p.content.messages {
             messages.push((p.url.clone(), msg));
@@ -949,11 +1058,7 @@ pub fn gather_messages(
             }
         }
     }
-    let consultation: Vec<&ColumnStatus> = cols
-        .columns
-        .iter()
-        .filter(|c| c.column.category == columns::Category::Consultation && !c.column.exclude)
-        .collect();
+    let consultation: Vec<&ColumnStatus> = consultation_columns(cols).collect();
     let folder = |u: &str| u.rsplit_once('/').map_or(u, |(d, _)| d).to_string();
     let column_of = |u: &str| -> Option<&ColumnStatus> {
         consultation
@@ -1018,23 +1123,41 @@ pub fn gather_messages(
     );
     report.findings.extend(f);
     report.solicitations = rows;
-    if site.role == crate::config::Role::Portal {
-        // Broken: failed for good (401/403/429 need a person, they are not broken).
-        let broken = |u: &str| {
-            failures
-                .iter()
-                .any(|r| r.url == u && !matches!(r.result.status, Some(401 | 403 | 429)))
-        };
-        let entries: Vec<(String, bool)> = consultation
-            .iter()
-            .map(|c| (c.column.url.clone(), broken(&c.column.url)))
-            .collect();
-        let home = homepages.first().cloned().unwrap_or_default();
-        report
-            .findings
-            .extend(m::channel_finding(&site.id, &home, &entries, &observed_at));
-    }
+    report.observed_at = observed_at;
     Ok(report)
+}
+
+/// The portal's consultation channel (`no_consultation_channel`): its consultation columns, each
+/// with whether it failed for good (401/403/429 need a person, they are not broken).
+fn consultation_channel(
+    site: &Site,
+    cols: &ColumnsReport,
+    homepages: &[String],
+    failures: &[store::UrlRecord],
+    observed_at: &str,
+) -> Vec<Finding> {
+    if site.role != crate::config::Role::Portal {
+        return Vec::new();
+    }
+    let broken = |u: &str| {
+        failures
+            .iter()
+            .any(|r| r.url == u && !matches!(r.result.status, Some(401 | 403 | 429)))
+    };
+    let entries: Vec<(String, bool)> = consultation_columns(cols)
+        .map(|c| (c.column.url.clone(), broken(&c.column.url)))
+        .collect();
+    let home = homepages.first().cloned().unwrap_or_default();
+    checks::messages::channel_finding(&site.id, &home, &entries, observed_at)
+        .into_iter()
+        .collect()
+}
+
+/// The consultation (咨询、留言答复) columns of a run that are judged.
+fn consultation_columns(cols: &ColumnsReport) -> impl Iterator<Item = &ColumnStatus> {
+    cols.columns
+        .iter()
+        .filter(|c| c.column.category == columns::Category::Consultation && !c.column.exclude)
 }
 
 /// `1.2 MB`, `340 kB`, `512 B`.

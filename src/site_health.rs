@@ -3,9 +3,10 @@
 //!
 //! - [`record_transport`] (I/O, once per run, after the crawl): inspects how the homepage is
 //!   served ([`crate::transport`]) and stores it, unless this run already has it (resume).
+//! - [`metadata`] (no I/O beyond reading the store): the stored pages' metadata and homepage
+//!   footer ([`crate::checks::metadata`]) → findings; it runs with the run's checks over pages.
 //! - [`check`] (no I/O beyond reading the store): the week of probes before the check point
-//!   ([`crate::checks::availability`]), the transport facts, and the stored pages' metadata and
-//!   homepage footer ([`crate::checks::metadata`]) → findings.
+//!   ([`crate::checks::availability`]) and the transport facts → findings, with the metadata ones.
 //! - [`write_report`]: `availability.csv` in the site's folder (UTF-8 BOM, Chinese header, one row).
 
 use std::path::Path;
@@ -57,8 +58,28 @@ pub async fn record_transport(
     store.save_transport(run, &facts)
 }
 
-/// Availability, transport and metadata findings of a stored run.
-pub fn check(store: &Store, site: &Site, run: i64) -> Result<SiteHealth, StoreError> {
+/// The metadata findings of a stored run's pages (the national meta tags and footer items).
+/// They read the pages only, so the run checks them with the other checks over pages.
+pub fn metadata(store: &Store, site: &Site, run: i64) -> Result<Vec<Finding>, StoreError> {
+    let expected = Expected {
+        site: site.id.clone(),
+        home: site.url.to_string(),
+        site_id_code: site.site_id_code.clone(),
+        icp: site.icp.clone(),
+    };
+    let mut meta = metadata::MetadataCheck::default();
+    store.for_each_page_identity(run, |p| meta.add(p))?;
+    Ok(meta.finish(&expected, &crate::store::now()))
+}
+
+/// Availability and transport findings of a stored run, with its `metadata` findings
+/// ([`metadata`]).
+pub fn check(
+    store: &Store,
+    site: &Site,
+    run: i64,
+    metadata: Vec<Finding>,
+) -> Result<SiteHealth, StoreError> {
     let stored = store.run(run)?;
     let as_of = NaiveDate::parse_from_str(&stored.as_of, "%Y-%m-%d")
         .unwrap_or_else(|_| chrono::Local::now().date_naive());
@@ -75,15 +96,7 @@ pub fn check(store: &Store, site: &Site, run: i64) -> Result<SiteHealth, StoreEr
             site.settings.check_ipv6,
         ));
     }
-    let expected = Expected {
-        site: site.id.clone(),
-        home,
-        site_id_code: site.site_id_code.clone(),
-        icp: site.icp.clone(),
-    };
-    let mut meta = metadata::MetadataCheck::default();
-    store.for_each_page_identity(run, |p| meta.add(p))?;
-    findings.extend(meta.finish(&expected, &crate::store::now()));
+    findings.extend(metadata);
     Ok(SiteHealth {
         findings,
         availability: avail,

@@ -9,7 +9,8 @@
 //!    (links and meta tags, and what the column checks need: [`extract::page_content`] — the
 //!    page's kind, publication date, column meta, list rows with dates, pagination), classify
 //!    their links and queue the new ones; every finished URL goes to the store writer in one
-//!    atomic write with the links it revealed and its content;
+//!    atomic write with the links it revealed and its content; when the last page is read, it
+//!    tells the run (the checks over pages start while the last links are checked);
 //! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
 //!
 //! On a new run of a site that was crawled before, a page the earlier run stored is asked for
@@ -327,6 +328,11 @@ fn follow(
 }
 
 /// Crawls one site until the frontier is empty or `stop` turns true.
+///
+/// When the last page is read (no page queued or in flight: only links are left to check,
+/// often the slow ones of other hosts), `pages_read` is handed to the store writer, which
+/// answers on it once everything sent so far is committed: the run starts the checks over
+/// pages then, while the crawl finishes. It is dropped unanswered when the crawl stops first.
 #[allow(clippy::too_many_arguments)]
 pub async fn crawl_site(
     fetcher: Arc<Fetcher>,
@@ -337,6 +343,7 @@ pub async fn crawl_site(
     progress: &Progress,
     previous: Option<Arc<Previous>>,
     mut stop: watch::Receiver<bool>,
+    mut pages_read: Option<std::sync::mpsc::Sender<()>>,
 ) -> Result<CrawlEnd, store::StoreError> {
     let max_in_flight = (site.settings.max_connections * 2).max(8);
     let mut in_flight = JoinSet::new();
@@ -489,6 +496,18 @@ pub async fn crawl_site(
         batch.extend(identity);
         progress.done.fetch_add(1, Ordering::Relaxed);
         progress.seen.store(frontier.seen(), Ordering::Relaxed);
+        if job.item.kind == UrlKind::Page {
+            frontier.page_done();
+        }
+        if frontier.pages_left() == 0 {
+            if let Some(tx) = pages_read.take() {
+                // Every page is read: once this is committed, the checks over pages can start
+                // while the last links are still being checked.
+                writer.send(Write::Batch(std::mem::take(&mut batch)))?;
+                last_send = std::time::Instant::now();
+                writer.send(Write::Flush(tx))?;
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 # RPS=100 puts the per-host rate limit back on (bench/run.sh then prints the rate floor).
 set -euo pipefail
 URL="$1"; OUT="$2"; CONC="${3:-32}"
-BIN="${GOVPATROL_BIN:?set GOVPATROL_BIN to the release binary}"
+BIN="${GOVPATROL_BIN:?set GOVPATROL_BIN to the dist (or release) binary}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 MAXCONN="$CONC"; [ -n "${RPS:-}" ] && MAXCONN=64

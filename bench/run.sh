@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh N [PEER ...] — benchmark govpatrol on the harness in ../shared/bench.
 #
-# Builds the release binary, copies the shared harness to a writable place (it may be
-# read-only), generates or reuses the N-page synthetic ministry site, serves it with nginx on
+# Builds the `dist` binary (Cargo.toml: release with LTO), copies the shared harness to a
+# writable place (it may be read-only), generates or reuses the N-page synthetic ministry site, serves it with nginx on
 # 127.0.0.1 and runs govpatrol as the harness's "custom" tool under /usr/bin/time -v, then any
 # peers named (lychee, linkinator, … if installed by the harness's install_peers.sh) in the
 # same run. Prints the Markdown table: wall time, CPU, peak RSS, requests, recall, precision;
@@ -22,7 +22,7 @@ CONC="${CONC:-32}"
 
 command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx; }
 [ -x /usr/bin/time ] || apt-get install -y -qq time
-(cd "$REPO" && cargo build --release --quiet)
+(cd "$REPO" && cargo build --profile dist --quiet)
 mkdir -p "$WORK"
 if [ ! -f "$WORK/harness/run_peers.sh" ]; then
   rm -rf "$WORK/harness"; cp -r "$SHARED" "$WORK/harness"; chmod -R u+w "$WORK/harness"
@@ -30,7 +30,7 @@ fi
 cd "$WORK/harness"
 RESULTS="$WORK/results-$N${CHARSET_HEADER:+-charset-header}.csv"
 [ -n "${APPEND:-}" ] || rm -f "$RESULTS"   # APPEND=1 adds rows (a repeat) to the last table
-export GOVPATROL_BIN="$REPO/target/release/govpatrol" RESULTS
+export GOVPATROL_BIN="$REPO/target/dist/govpatrol" RESULTS
 CUSTOM_NAME=govpatrol \
 CUSTOM_VERSION="govpatrol $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo dev)" \
 CUSTOM_CMD="$REPO/bench/govpatrol-bench.sh {url} {out} $CONC" \

@@ -25,8 +25,8 @@ export SITE_PORT="${SITE_PORT:-28080}" EXT404_PORT="${EXT404_PORT:-28081}" \
   EXTCLOSED_PORT="${EXTCLOSED_PORT:-28084}" RUN_DIR="${RUN_DIR:-/tmp/govpatrol-second-run}"
 
 command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx; }
-[ -n "${GOVPATROL_BIN:-}" ] || (cd "$REPO" && cargo build --release --quiet)
-BIN="${GOVPATROL_BIN:-$REPO/target/release/govpatrol}"
+[ -n "${GOVPATROL_BIN:-}" ] || (cd "$REPO" && cargo build --profile dist --quiet)
+BIN="${GOVPATROL_BIN:-$REPO/target/dist/govpatrol}"
 mkdir -p "$WORK"
 if [ ! -f "$WORK/harness/serve.sh" ]; then
   rm -rf "$WORK/harness"; cp -r "$SHARED" "$WORK/harness"; chmod -R u+w "$WORK/harness"

@@ -282,10 +282,20 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
         if name_end == name_start {
             continue;
         }
-        let name = html[name_start..name_end].to_ascii_lowercase();
+        // The tag name lower-cased into a small buffer, not a `String` per tag: a name longer
+        // than any the lists below hold is just a container.
+        let mut buf = [0u8; 16];
+        let raw = &b[name_start..name_end];
+        let name = if raw.len() <= buf.len() {
+            buf[..raw.len()].copy_from_slice(raw);
+            buf[..raw.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..raw.len()]).unwrap_or("")
+        } else {
+            ""
+        };
         let end = find_from(b, name_end, b">").map_or(b.len(), |e| e + 1);
         if closing {
-            if !VOID_OR_OPTIONAL.contains(&name.as_str()) {
+            if !VOID_OR_OPTIONAL.contains(&name) {
                 depth = depth.saturating_sub(1);
             }
             i = end;
@@ -297,11 +307,11 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
             continue;
         }
         let self_closing = end >= 2 && b[end - 2] == b'/';
-        if VOID_OR_OPTIONAL.contains(&name.as_str()) || self_closing {
+        if VOID_OR_OPTIONAL.contains(&name) || self_closing {
             i = end;
             continue;
         }
-        if depth >= max && !KEEP.contains(&name.as_str()) {
+        if depth >= max && !KEEP.contains(&name) {
             let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
             o.push_str(&html[copied..start]);
             copied = end;
@@ -643,6 +653,15 @@ pub fn collapse(s: &str) -> String {
         if w.is_empty() {
             continue;
         }
+        // Hot (every text kept goes through here): a word without control characters, nearly
+        // every word, is copied whole instead of character by character.
+        if !w.chars().any(is_control) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+            continue;
+        }
         let mut clean = w.chars().filter(|c| !is_control(*c)).peekable();
         if clean.peek().is_none() {
             continue;
@@ -717,7 +736,8 @@ pub fn soft404_reason(title: &str, text: &str) -> Option<String> {
     if title_404 {
         return Some("title says 404".into());
     }
-    if text.chars().count() <= 600 {
+    // At most 600 characters, counted no further than the 601st.
+    if text.chars().nth(600).is_none() {
         let lower = text.to_lowercase();
         if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| lower.contains(*p)) {
             return Some(format!("short page says {p}"));

@@ -168,14 +168,24 @@ pub fn parse_page(
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
     let doc = extract::parse_html(&decoded.text);
     let (mut facts, text) = extract::base_facts(&doc, url, enc);
-    let content = if content && facts.soft404.is_none() {
+    let read_content = content && facts.soft404.is_none();
+    let content = if read_content {
         extract::page_content(&doc, url, homepage)
     } else {
         extract::PageContent::default()
     };
     // The kind is worked out once: by the column rules when they ran, else by the metadata rules.
+    // When the column rules ran on a page other than the homepage and found nothing, the
+    // metadata rules would say `Other` too (see `extract::page_content`); a debug build checks it.
     facts.kind = if content.kind != extract::PageKind::Other || content != Default::default() {
         content.kind
+    } else if read_content && !homepage {
+        debug_assert_eq!(
+            extract::identity::page_kind(&doc, url, &facts.meta),
+            extract::PageKind::Other,
+            "{url}"
+        );
+        extract::PageKind::Other
     } else {
         extract::identity::page_kind(&doc, url, &facts.meta)
     };

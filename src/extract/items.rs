@@ -564,11 +564,8 @@ fn mark_pinned(items: &mut [ListItem]) {
 /// one main link wins; dated blocks win over undated ones, and rows on the site itself over
 /// rows linking elsewhere. In page order; see [`ListItem::pinned`].
 pub fn list_items(doc: &Html, base: &Url) -> Vec<ListItem> {
-    build_blocks(doc, base)
-        .into_iter()
-        .next()
-        .filter(|b| b.shows_date > 0 || (b.items.len() >= 3 && b.avg_title >= 5 && !b.chrome))
-        .map(|b| b.items)
+    main_block(&build_blocks(doc, base))
+        .map(|b| b.items.clone())
         .unwrap_or_default()
 }
 
@@ -576,7 +573,48 @@ pub fn list_items(doc: &Html, base: &Url) -> Vec<ListItem> {
 /// qualifies). A homepage or a channel page carries several columns' blocks; the homepage
 /// update check wants the newest date among all of them.
 pub fn list_blocks(doc: &Html, base: &Url) -> Vec<Vec<ListItem>> {
-    build_blocks(doc, base)
+    blocks_of(build_blocks(doc, base))
+}
+
+/// The blocks of rows of one page, built once ([`build_blocks`] is a tenth of the parse) for
+/// every question the extract step asks of them: [`Blocks::list_items`],
+/// [`Blocks::list_blocks`], [`Blocks::is_list_page`] answer as [`list_items`], [`list_blocks`]
+/// and [`is_list_page`] do on the same page and base.
+pub(crate) struct Blocks(Vec<Block>);
+
+impl Blocks {
+    pub(crate) fn new(doc: &Html, base: &Url) -> Blocks {
+        Blocks(build_blocks(doc, base))
+    }
+    /// [`list_items`].
+    pub(crate) fn list_items(&self) -> Vec<ListItem> {
+        main_block(&self.0)
+            .map(|b| b.items.clone())
+            .unwrap_or_default()
+    }
+    /// Whether [`list_items`] is empty.
+    pub(crate) fn no_list_items(&self) -> bool {
+        main_block(&self.0).is_none_or(|b| b.items.is_empty())
+    }
+    /// [`list_blocks`].
+    pub(crate) fn list_blocks(self) -> Vec<Vec<ListItem>> {
+        blocks_of(self.0)
+    }
+    /// [`is_list_page`], given whether [`pagination_urls`] found any page.
+    pub(crate) fn is_list_page(&self, doc: &Html, has_pages: bool) -> bool {
+        list_page(doc, &self.0, has_pages)
+    }
+}
+
+/// The block [`list_items`] reads, when one qualifies.
+fn main_block(blocks: &[Block]) -> Option<&Block> {
+    blocks
+        .first()
+        .filter(|b| b.shows_date > 0 || (b.items.len() >= 3 && b.avg_title >= 5 && !b.chrome))
+}
+
+fn blocks_of(blocks: Vec<Block>) -> Vec<Vec<ListItem>> {
+    blocks
         .into_iter()
         .filter(|b| b.items.len() >= 2 || b.shows_date > 0)
         .map(|b| b.items)
@@ -806,11 +844,21 @@ pub fn is_list_page(doc: &Html, base: &Url) -> bool {
         return false;
     }
     let blocks = build_blocks(doc, base);
+    if blocks.is_empty() {
+        return false;
+    }
+    list_page(doc, &blocks, !pagination_urls(doc, base).is_empty())
+}
+
+/// [`is_list_page`] over the page's blocks and whether it has pagination.
+fn list_page(doc: &Html, blocks: &[Block], pages: bool) -> bool {
+    if meta(doc, "ArticleTitle").is_some() || meta(doc, "PubDate").is_some() {
+        return false;
+    }
     let Some(main) = blocks.first() else {
         return false;
     };
     let column_tags = meta(doc, "ColumnName").is_some() || meta(doc, "ColumnType").is_some();
-    let pages = !pagination_urls(doc, base).is_empty();
     let main_rows = main.items.len();
     let main_text: usize = main.items.iter().map(|i| i.title.chars().count()).sum();
     if main.dated < 3 && !(pages && main_rows >= 5 && main.avg_title >= 5) {

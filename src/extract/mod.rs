@@ -118,6 +118,10 @@ pub struct PageContent {
 /// homepage update check.
 ///
 /// Any page but the homepage also gets its messages and solicitations ([`messages::read`]).
+///
+/// On any page but the homepage, content that comes out empty (kind `Other`, nothing found) means
+/// [`identity::page_kind`] says `Other` too: no article tag, not [`items::is_list_page`], no
+/// publication date, the same rules on the same page; so the crawl does not ask again.
 pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     let mut c = column_content(doc, url, homepage);
     if !homepage {
@@ -137,17 +141,24 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
         })
     });
     let mut pagination = items::pagination_urls(doc, url);
+    let has_pages = !pagination.is_empty();
     pagination.truncate(MAX_PAGINATION);
-    if !article_tags && !homepage && items::is_list_page(doc, url) {
-        let mut rows = items::list_items(doc, url);
-        rows.truncate(MAX_ITEMS);
-        return PageContent {
-            kind: PageKind::List,
-            column,
-            items: rows,
-            pagination,
-            ..Default::default()
-        };
+    // The page's blocks of rows are built once, when a question needs them (an article with
+    // its meta tags never does), and asked everything from there.
+    let mut blocks: Option<items::Blocks> = None;
+    if !article_tags && !homepage {
+        let b = blocks.insert(items::Blocks::new(doc, url));
+        if b.is_list_page(doc, has_pages) {
+            let mut rows = b.list_items();
+            rows.truncate(MAX_ITEMS);
+            return PageContent {
+                kind: PageKind::List,
+                column,
+                items: rows,
+                pagination,
+                ..Default::default()
+            };
+        }
     }
     let (pub_date, date_candidates) = dates::pub_date_with_candidates(doc, url);
     if article_tags || pub_date.is_some() {
@@ -164,7 +175,9 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
             ..Default::default()
         };
     }
-    let blocks = items::list_blocks(doc, url);
+    let blocks = blocks.unwrap_or_else(|| items::Blocks::new(doc, url));
+    let no_list_items = blocks.no_list_items();
+    let blocks = blocks.list_blocks();
     let dated_blocks = blocks
         .iter()
         .any(|b| b.iter().any(|i| i.date_raw.is_some()));
@@ -172,7 +185,7 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     if column_tags && !homepage && !dated_blocks {
         let text = visible_text(doc);
         let says_empty = EMPTY_LIST_PHRASES.iter().any(|p| text.contains(p));
-        if says_empty || items::list_items(doc, url).is_empty() {
+        if says_empty || no_list_items {
             return PageContent {
                 kind: PageKind::List,
                 column,

@@ -695,10 +695,14 @@ fn walk_visible(el: ElementRef<'_>, buf: &mut String) {
     for child in el.children() {
         match child.value() {
             Node::Text(t) => {
-                buf.extend(
-                    t.chars()
-                        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-                )
+                if t.contains(['\n', '\r']) {
+                    buf.extend(
+                        t.chars()
+                            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+                    )
+                } else {
+                    buf.push_str(t);
+                }
             }
             Node::Element(e) => {
                 let name = e.name();
@@ -827,14 +831,12 @@ fn find_sub(hay: &[char], needle: &[char]) -> Option<usize> {
 }
 
 // Parsed once: a selector parsed per call cost as much as the search on a small page.
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta").expect("valid"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid"));
 static HEADINGS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("h1, h2, h3, h4").expect("valid"));
 
 fn meta_content(doc: &Html, names: &[&str]) -> Option<String> {
     for want in names {
-        for m in doc.select(&META) {
+        for m in super::elements(doc, &["meta"]) {
             let e = m.value();
             let name = e
                 .attr("name")
@@ -860,7 +862,7 @@ pub(crate) fn article_title(doc: &Html) -> Option<String> {
     if let Some(t) = meta_content(doc, &["ArticleTitle", "og:title"]) {
         return Some(t);
     }
-    let t: String = doc.select(&TITLE).next()?.text().collect();
+    let t: String = super::elements(doc, &["title"]).next()?.text().collect();
     let parts: Vec<&str> = t
         .split(['-', '_', '|', '—', '｜'])
         .map(str::trim)
@@ -1012,7 +1014,7 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
 
 fn meta_dates(doc: &Html) -> Vec<FoundDate> {
     let mut found: Vec<(usize, FoundDate)> = Vec::new();
-    for m in doc.select(&META) {
+    for m in super::elements(doc, &["meta"]) {
         let e = m.value();
         let Some(name) = e
             .attr("name")

@@ -894,6 +894,10 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
     if let Some(key) = &title_key {
         if key.len() >= 4 {
             for (li, l) in lines.iter().enumerate() {
+                // a line without the key's first character cannot hold the key
+                if !l.chars().any(|c| norm_char(c) == key[0]) {
+                    continue;
+                }
                 let chars: Vec<char> = l.chars().map(norm_char).collect();
                 let stripped: Vec<(usize, char)> = chars
                     .iter()
@@ -921,7 +925,19 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
     let mut header_done = false;
     let mut header_lines = 0;
     for (li, line) in lines.iter().enumerate() {
-        let cs = normalise(line);
+        // Every date starts with a digit or a Chinese numeral (a bracketed year-less date needs
+        // a context year, and there is none here): a line without one is not normalised, it
+        // only counts for the header zone below. The title line is, for `skip_before`.
+        let is_title_line = title_line.is_some_and(|(tl, _)| tl == li);
+        let cs = if is_title_line
+            || line.chars().any(|c| {
+                let c = norm_char(c);
+                c.is_ascii_digit() || cn_digit(c).is_some()
+            }) {
+            normalise(line)
+        } else {
+            Vec::new()
+        };
         let mut skip_before = 0; // char index before which the title is
         let in_header_zone = match title_line {
             Some((tl, after)) if li == tl => {

@@ -810,8 +810,22 @@ pub fn soft404_reason(title: &str, text: &str) -> Option<String> {
     }
     // At most 600 characters, counted no further than the 601st.
     if text.chars().nth(600).is_none() {
-        let lower = text.to_lowercase();
-        if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| lower.contains(*p)) {
+        // What `text.to_lowercase().contains(p)` says, without lower-casing the text: no
+        // character lower-cases into a Chinese one, and the only ones that lower-case into ASCII
+        // letters without being ASCII are K (Kelvin, to `k`) and İ (to `i̇`): the English phrase
+        // has neither letter, so it is found by comparing ASCII case-insensitively.
+        let found = |p: &str| {
+            if p.is_ascii() {
+                debug_assert!(!p.contains(['k', 'i']), "{p}");
+                let (b, p) = (text.as_bytes(), p.as_bytes());
+                (0..(b.len() + 1).saturating_sub(p.len())).any(|i| {
+                    b[i].eq_ignore_ascii_case(&p[0]) && b[i..i + p.len()].eq_ignore_ascii_case(p)
+                })
+            } else {
+                text.contains(p)
+            }
+        };
+        if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| found(p)) {
             return Some(format!("short page says {p}"));
         }
     }

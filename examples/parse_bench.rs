@@ -87,8 +87,9 @@ fn main() {
         let cpu = cpu_seconds().zip(cpu0).map_or(f64::NAN, |(b, a)| b - a);
         let mut h = Sha256::new();
         for ((rel, ..), p) in pages.iter().zip(&out) {
-            let json = serde_json::to_string(&(&p.facts, &p.content, p.encoding, p.encoding_source))
-                .expect("serialisable");
+            let json =
+                serde_json::to_string(&(&p.facts, &p.content, p.encoding, p.encoding_source))
+                    .expect("serialisable");
             h.update(rel.as_bytes());
             h.update(b"\0");
             h.update(json.as_bytes());

@@ -147,7 +147,13 @@ fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Pars
         return None;
     }
     Some(Parsed {
-        page: parse_page(body, f.content_type.as_deref(), &f.final_url, content, homepage),
+        page: parse_page(
+            body,
+            f.content_type.as_deref(),
+            &f.final_url,
+            content,
+            homepage,
+        ),
         truncated: f.truncated,
     })
 }
@@ -552,10 +558,8 @@ pub async fn recheck(
             };
             let out = fetcher.fetch(&url, want, &settings).await;
             let page = match (&out.result, rec.kind) {
-                (Ok(f), UrlKind::Page) => {
-                    parse(&site, f, false, false)
-                        .map(|p| (p.page.facts.soft404, p.page.facts.fingerprint))
-                }
+                (Ok(f), UrlKind::Page) => parse(&site, f, false, false)
+                    .map(|p| (p.page.facts.soft404, p.page.facts.fingerprint)),
                 _ => None,
             };
             (rec, Some(out), page)
@@ -640,7 +644,9 @@ mod tests {
             };
             // Each page as an inner page and as a homepage (blocks and footer are read there).
             for homepage in [false, true] {
-                let p = parse(&site, &fetched, true, homepage).expect("an HTML page").page;
+                let p = parse(&site, &fetched, true, homepage)
+                    .expect("an HTML page")
+                    .page;
                 let json = serde_json::to_string(&(&p.facts, &p.content, p.encoding)).unwrap();
                 h.update(rel.as_bytes());
                 h.update(json.as_bytes());

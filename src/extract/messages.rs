@@ -232,7 +232,12 @@ pub fn book_titles(s: &str) -> Vec<String> {
 pub fn read(doc: &Html, url: &Url) -> Interactions {
     let mut out = Interactions::default();
     let text = page_text(doc);
-    let has = |words: &[&[&str]]| words.iter().flat_map(|w| w.iter()).any(|w| text.contains(w));
+    let has = |words: &[&[&str]]| {
+        words
+            .iter()
+            .flat_map(|w| w.iter())
+            .any(|w| text.contains(w))
+    };
     // a table header names a title and one of these
     if has(&[ASKED, PERIOD, PERIOD_END, STATUS]) && has(&[TITLE]) {
         tables(doc, url, &mut out);

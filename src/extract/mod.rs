@@ -347,7 +347,11 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 
 fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if let [one] = needle {
-        return b.get(from..)?.iter().position(|c| c == one).map(|p| from + p);
+        return b
+            .get(from..)?
+            .iter()
+            .position(|c| c == one)
+            .map(|p| from + p);
     }
     b.get(from..)?
         .windows(needle.len())

@@ -7,6 +7,13 @@
 //! recognise the site's own "not found" page. The crawler stores these facts; the checks read
 //! them back.
 //!
+//! This runs on every page the crawl fetches ([`crate::crawl::parse_page`];
+//! `examples/parse_bench.rs` times it and hashes what it extracts), so the per-page path avoids
+//! work that cannot change the result: plain tag-name lookups walk the tree by name (`elements`)
+//! instead of matching a selector against every element, a page's blocks of rows are built once
+//! ([`items`]), and text is collected or collapsed only for elements whose first character can
+//! still match what is sought.
+//!
 //! ```
 //! use govpatrol::extract::extract;
 //! let url = url::Url::parse("http://www.example.gov.cn/zcwj/index.html").unwrap();

@@ -79,11 +79,18 @@ enum Read {
 }
 
 struct Parsed {
-    facts: extract::PageFacts,
-    content: extract::PageContent,
-    encoding: &'static str,
-    encoding_source: &'static str,
+    page: ParsedPage,
     truncated: bool,
+}
+
+/// What the crawl reads of one HTML page's bytes ([`parse_page`]): its facts, its content for
+/// the column checks, and the encoding it was decoded with and why.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    pub facts: extract::PageFacts,
+    pub content: extract::PageContent,
+    pub encoding: &'static str,
+    pub encoding_source: &'static str,
 }
 
 /// What decides the facts a run stores of an unchanged page, besides the page itself: the
@@ -125,7 +132,7 @@ pub async fn probe_notfound(fetcher: &Fetcher, site: &Site) -> (Option<u16>, Opt
     match out.result {
         Ok(f) => {
             let fp = (f.status < 300)
-                .then(|| parse(site, &f, false, false).map(|p| p.facts.fingerprint))
+                .then(|| parse(site, &f, false, false).map(|p| p.page.facts.fingerprint))
                 .flatten();
             (Some(f.status), fp)
         }
@@ -140,32 +147,64 @@ fn parse(site: &Site, f: &Fetched, content: bool, homepage: bool) -> Option<Pars
     if f.status >= 300 || !f.is_html() || !site.in_scope(&f.final_url) {
         return None;
     }
-    let decoded = charset::decode(body, f.content_type.as_deref());
+    Some(Parsed {
+        page: parse_page(
+            body,
+            f.content_type.as_deref(),
+            &f.final_url,
+            content,
+            homepage,
+        ),
+        truncated: f.truncated,
+    })
+}
+
+/// The per-page parse path, the crawl's hot spot: decodes an HTML page's bytes (with the
+/// `Content-Type` header, if any), parses it once and extracts its facts and, when `content`,
+/// what the column checks need (`homepage` reads the footer and all dated blocks). Everything
+/// the crawl stores of a page it parsed comes from here; `examples/parse_bench.rs` times it.
+pub fn parse_page(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &Url,
+    content: bool,
+    homepage: bool,
+) -> ParsedPage {
+    let decoded = charset::decode(body, content_type);
     let enc = charset::encoding_for(decoded.encoding);
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
     let doc = extract::parse_html(&decoded.text);
-    let (mut facts, text) = extract::base_facts(&doc, &f.final_url, enc);
-    let content = if content && facts.soft404.is_none() {
-        extract::page_content(&doc, &f.final_url, homepage)
+    let (mut facts, text) = extract::base_facts(&doc, url, enc);
+    let read_content = content && facts.soft404.is_none();
+    let content = if read_content {
+        extract::page_content(&doc, url, homepage)
     } else {
         extract::PageContent::default()
     };
     // The kind is worked out once: by the column rules when they ran, else by the metadata rules.
+    // When the column rules ran on a page other than the homepage and found nothing, the
+    // metadata rules would say `Other` too (see `extract::page_content`); a debug build checks it.
     facts.kind = if content.kind != extract::PageKind::Other || content != Default::default() {
         content.kind
+    } else if read_content && !homepage {
+        debug_assert_eq!(
+            extract::identity::page_kind(&doc, url, &facts.meta),
+            extract::PageKind::Other,
+            "{url}"
+        );
+        extract::PageKind::Other
     } else {
-        extract::identity::page_kind(&doc, &f.final_url, &facts.meta)
+        extract::identity::page_kind(&doc, url, &facts.meta)
     };
     if homepage {
         facts.footer = extract::identity::footer_facts(&text, &facts.links);
     }
-    Some(Parsed {
+    ParsedPage {
         facts,
         content,
         encoding: decoded.encoding,
         encoding_source: decoded.source.as_str(),
-        truncated: f.truncated,
-    })
+    }
 }
 
 /// The stored form of an outcome.
@@ -442,7 +481,7 @@ pub async fn crawl_site(
                 }
             }
             Read::Parsed(p) => {
-                let p = *p;
+                let Parsed { page: p, truncated } = *p;
                 identity = Some(Write::Identity {
                     run,
                     id: job.item.id,
@@ -469,7 +508,7 @@ pub async fn crawl_site(
                         encoding_source: p.encoding_source.to_string(),
                         soft404: p.facts.soft404,
                         fingerprint: p.facts.fingerprint,
-                        truncated: p.truncated,
+                        truncated,
                         links,
                         meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
                         content: p.content,
@@ -538,9 +577,8 @@ pub async fn recheck(
             };
             let out = fetcher.fetch(&url, want, &settings).await;
             let page = match (&out.result, rec.kind) {
-                (Ok(f), UrlKind::Page) => {
-                    parse(&site, f, false, false).map(|p| (p.facts.soft404, p.facts.fingerprint))
-                }
+                (Ok(f), UrlKind::Page) => parse(&site, f, false, false)
+                    .map(|p| (p.page.facts.soft404, p.page.facts.fingerprint)),
                 _ => None,
             };
             (rec, Some(out), page)
@@ -625,7 +663,9 @@ mod tests {
             };
             // Each page as an inner page and as a homepage (blocks and footer are read there).
             for homepage in [false, true] {
-                let p = parse(&site, &fetched, true, homepage).expect("an HTML page");
+                let p = parse(&site, &fetched, true, homepage)
+                    .expect("an HTML page")
+                    .page;
                 let json = serde_json::to_string(&(&p.facts, &p.content, p.encoding)).unwrap();
                 h.update(rel.as_bytes());
                 h.update(json.as_bytes());

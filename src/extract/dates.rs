@@ -695,10 +695,14 @@ fn walk_visible(el: ElementRef<'_>, buf: &mut String) {
     for child in el.children() {
         match child.value() {
             Node::Text(t) => {
-                buf.extend(
-                    t.chars()
-                        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-                )
+                if t.contains(['\n', '\r']) {
+                    buf.extend(
+                        t.chars()
+                            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+                    )
+                } else {
+                    buf.push_str(t);
+                }
             }
             Node::Element(e) => {
                 let name = e.name();
@@ -827,14 +831,12 @@ fn find_sub(hay: &[char], needle: &[char]) -> Option<usize> {
 }
 
 // Parsed once: a selector parsed per call cost as much as the search on a small page.
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta").expect("valid"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid"));
 static HEADINGS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("h1, h2, h3, h4").expect("valid"));
 
 fn meta_content(doc: &Html, names: &[&str]) -> Option<String> {
     for want in names {
-        for m in doc.select(&META) {
+        for m in super::elements(doc, &["meta"]) {
             let e = m.value();
             let name = e
                 .attr("name")
@@ -860,7 +862,7 @@ pub(crate) fn article_title(doc: &Html) -> Option<String> {
     if let Some(t) = meta_content(doc, &["ArticleTitle", "og:title"]) {
         return Some(t);
     }
-    let t: String = doc.select(&TITLE).next()?.text().collect();
+    let t: String = super::elements(doc, &["title"]).next()?.text().collect();
     let parts: Vec<&str> = t
         .split(['-', '_', '|', '—', '｜'])
         .map(str::trim)
@@ -892,6 +894,10 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
     if let Some(key) = &title_key {
         if key.len() >= 4 {
             for (li, l) in lines.iter().enumerate() {
+                // a line without the key's first character cannot hold the key
+                if !l.chars().any(|c| norm_char(c) == key[0]) {
+                    continue;
+                }
                 let chars: Vec<char> = l.chars().map(norm_char).collect();
                 let stripped: Vec<(usize, char)> = chars
                     .iter()
@@ -919,7 +925,19 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
     let mut header_done = false;
     let mut header_lines = 0;
     for (li, line) in lines.iter().enumerate() {
-        let cs = normalise(line);
+        // Every date starts with a digit or a Chinese numeral (a bracketed year-less date needs
+        // a context year, and there is none here): a line without one is not normalised, it
+        // only counts for the header zone below. The title line is, for `skip_before`.
+        let is_title_line = title_line.is_some_and(|(tl, _)| tl == li);
+        let cs = if is_title_line
+            || line.chars().any(|c| {
+                let c = norm_char(c);
+                c.is_ascii_digit() || cn_digit(c).is_some()
+            }) {
+            normalise(line)
+        } else {
+            Vec::new()
+        };
         let mut skip_before = 0; // char index before which the title is
         let in_header_zone = match title_line {
             Some((tl, after)) if li == tl => {
@@ -1012,7 +1030,7 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
 
 fn meta_dates(doc: &Html) -> Vec<FoundDate> {
     let mut found: Vec<(usize, FoundDate)> = Vec::new();
-    for m in doc.select(&META) {
+    for m in super::elements(doc, &["meta"]) {
         let e = m.value();
         let Some(name) = e
             .attr("name")

@@ -71,11 +71,6 @@ fn sel(s: &str) -> Selector {
 
 // Parsed once, not on every page (or every element) that uses them.
 static A_HREF: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
-static SCRIPT: LazyLock<Selector> = LazyLock::new(|| sel("script"));
-static A_OR_SPAN: LazyLock<Selector> = LazyLock::new(|| sel("a, span"));
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static TEXT_BLOCKS: LazyLock<Selector> = LazyLock::new(|| sel("p, div, td, span, font"));
-static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 static A: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 
 /// A stable identity for an element within one parsed page.
@@ -87,7 +82,7 @@ fn parent_el(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
     e.parent().and_then(ElementRef::wrap)
 }
 
-use super::collapse;
+use super::{collapse, collapsed_len};
 
 fn text_of(e: ElementRef<'_>) -> String {
     collapse(&e.text().collect::<String>())
@@ -362,7 +357,7 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
     let mut groups: HashMap<(usize, String, String), Vec<ElementRef>> = HashMap::new();
     let mut order: Vec<(usize, String, String)> = Vec::new();
     let mut seen_items: HashMap<usize, ()> = HashMap::new();
-    for a in doc.select(a_sel) {
+    for a in super::elements_with(doc, &["a"], "href") {
         if link_url(a, base).is_none() {
             continue;
         }
@@ -394,7 +389,7 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
             let Some(main) = anchors
                 .iter()
                 .filter(|a| link_url(**a, base).is_some())
-                .max_by_key(|a| text_of(**a).chars().count())
+                .max_by_key(|a| collapsed_len(**a))
                 .copied()
             else {
                 continue;
@@ -564,11 +559,8 @@ fn mark_pinned(items: &mut [ListItem]) {
 /// one main link wins; dated blocks win over undated ones, and rows on the site itself over
 /// rows linking elsewhere. In page order; see [`ListItem::pinned`].
 pub fn list_items(doc: &Html, base: &Url) -> Vec<ListItem> {
-    build_blocks(doc, base)
-        .into_iter()
-        .next()
-        .filter(|b| b.shows_date > 0 || (b.items.len() >= 3 && b.avg_title >= 5 && !b.chrome))
-        .map(|b| b.items)
+    main_block(&build_blocks(doc, base))
+        .map(|b| b.items.clone())
         .unwrap_or_default()
 }
 
@@ -576,7 +568,48 @@ pub fn list_items(doc: &Html, base: &Url) -> Vec<ListItem> {
 /// qualifies). A homepage or a channel page carries several columns' blocks; the homepage
 /// update check wants the newest date among all of them.
 pub fn list_blocks(doc: &Html, base: &Url) -> Vec<Vec<ListItem>> {
-    build_blocks(doc, base)
+    blocks_of(build_blocks(doc, base))
+}
+
+/// The blocks of rows of one page, built once ([`build_blocks`] is a tenth of the parse) for
+/// every question the extract step asks of them: [`Blocks::list_items`],
+/// [`Blocks::list_blocks`], [`Blocks::is_list_page`] answer as [`list_items`], [`list_blocks`]
+/// and [`is_list_page`] do on the same page and base.
+pub(crate) struct Blocks(Vec<Block>);
+
+impl Blocks {
+    pub(crate) fn new(doc: &Html, base: &Url) -> Blocks {
+        Blocks(build_blocks(doc, base))
+    }
+    /// [`list_items`].
+    pub(crate) fn list_items(&self) -> Vec<ListItem> {
+        main_block(&self.0)
+            .map(|b| b.items.clone())
+            .unwrap_or_default()
+    }
+    /// Whether [`list_items`] is empty.
+    pub(crate) fn no_list_items(&self) -> bool {
+        main_block(&self.0).is_none_or(|b| b.items.is_empty())
+    }
+    /// [`list_blocks`].
+    pub(crate) fn list_blocks(self) -> Vec<Vec<ListItem>> {
+        blocks_of(self.0)
+    }
+    /// [`is_list_page`], given whether [`pagination_urls`] found any page.
+    pub(crate) fn is_list_page(&self, doc: &Html, has_pages: bool) -> bool {
+        list_page(doc, &self.0, has_pages)
+    }
+}
+
+/// The block [`list_items`] reads, when one qualifies.
+fn main_block(blocks: &[Block]) -> Option<&Block> {
+    blocks
+        .first()
+        .filter(|b| b.shows_date > 0 || (b.items.len() >= 3 && b.avg_title >= 5 && !b.chrome))
+}
+
+fn blocks_of(blocks: Vec<Block>) -> Vec<Vec<ListItem>> {
+    blocks
         .into_iter()
         .filter(|b| b.items.len() >= 2 || b.shows_date > 0)
         .map(|b| b.items)
@@ -619,7 +652,7 @@ const PAGE_EXTS: &[&str] = &["shtml", "html", "htm", "jhtml", "jsp", "aspx", "ph
 /// `var countPage = 31` with `currentPage`.
 fn script_pages(doc: &Html, base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
-    for s in doc.select(&SCRIPT) {
+    for s in super::elements(doc, &["script"]) {
         let js: String = s.text().collect();
         let mut count = None;
         let mut current = 0;
@@ -702,7 +735,7 @@ fn same_page(a: &Url, b: &Url) -> bool {
 pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
     let a_sel: &Selector = &A_HREF;
     let mut containers: Vec<ElementRef> = Vec::new();
-    for a in doc.select(&A_OR_SPAN) {
+    for a in super::elements(doc, &["a", "span"]) {
         let t = text_of(a);
         if PAGER_CORE.contains(&t.as_str()) {
             let mut c = parent_el(a);
@@ -726,7 +759,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
         }
     }
     // Runs of numbered links without a 下一页 word.
-    for a in doc.select(a_sel) {
+    for a in super::elements_with(doc, &["a"], "href") {
         let t = text_of(a);
         if !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit()) {
             if let Some(p) = parent_el(a) {
@@ -770,7 +803,7 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
 // ---------------------------------------------------------------------------------------------
 
 pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
-    doc.select(&META).find_map(|m| {
+    super::elements(doc, &["meta"]).find_map(|m| {
         let n = m.value().attr("name")?;
         if !n.trim().eq_ignore_ascii_case(name) {
             return None;
@@ -783,7 +816,7 @@ pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
 /// Characters of body text in sentences (with 。), outside links: an article has many.
 fn sentence_text_len(doc: &Html) -> usize {
     let mut n = 0;
-    for p in doc.select(&TEXT_BLOCKS) {
+    for p in super::elements(doc, &["p", "div", "td", "span", "font"]) {
         for child in p.children() {
             if let Node::Text(t) = child.value() {
                 let t = t.trim();
@@ -806,11 +839,21 @@ pub fn is_list_page(doc: &Html, base: &Url) -> bool {
         return false;
     }
     let blocks = build_blocks(doc, base);
+    if blocks.is_empty() {
+        return false;
+    }
+    list_page(doc, &blocks, !pagination_urls(doc, base).is_empty())
+}
+
+/// [`is_list_page`] over the page's blocks and whether it has pagination.
+fn list_page(doc: &Html, blocks: &[Block], pages: bool) -> bool {
+    if meta(doc, "ArticleTitle").is_some() || meta(doc, "PubDate").is_some() {
+        return false;
+    }
     let Some(main) = blocks.first() else {
         return false;
     };
     let column_tags = meta(doc, "ColumnName").is_some() || meta(doc, "ColumnType").is_some();
-    let pages = !pagination_urls(doc, base).is_empty();
     let main_rows = main.items.len();
     let main_text: usize = main.items.iter().map(|i| i.title.chars().count()).sum();
     if main.dated < 3 && !(pages && main_rows >= 5 && main.avg_title >= 5) {
@@ -856,7 +899,7 @@ fn split_crumbs(s: &str) -> Vec<String> {
 }
 
 fn breadcrumb(doc: &Html) -> Vec<String> {
-    let body = doc.select(&BODY).next();
+    let body = super::elements(doc, &["body"]).next();
     let root = body.unwrap_or_else(|| doc.root_element());
     for d in root.descendants() {
         let Node::Text(t) = d.value() else { continue };

@@ -225,19 +225,58 @@ pub fn book_titles(s: &str) -> Vec<String> {
 }
 
 /// Messages and solicitations on one page (see the module doc).
+///
+/// Each layout is read only when the page's text holds a word it cannot do without (a header
+/// label, a status word, a submission date label, a period label), so that the many pages with
+/// none of them cost one look at their text ([`page_text`]).
 pub fn read(doc: &Html, url: &Url) -> Interactions {
     let mut out = Interactions::default();
-    tables(doc, url, &mut out);
-    list_rows(doc, url, &mut out);
-    if out.messages.is_empty() {
+    let text = page_text(doc);
+    let has = |words: &[&[&str]]| {
+        words
+            .iter()
+            .flat_map(|w| w.iter())
+            .any(|w| text.contains(w))
+    };
+    // a table header names a title and one of these
+    if has(&[ASKED, PERIOD, PERIOD_END, STATUS]) && has(&[TITLE]) {
+        tables(doc, url, &mut out);
+    }
+    if has(&[ANSWERED, PENDING, SOL_OPEN, SOL_CLOSED]) {
+        list_rows(doc, url, &mut out);
+    }
+    if out.messages.is_empty() && has(&[ASKED]) {
         out.messages.extend(message_page(doc, url));
     }
-    if out.solicitations.is_empty() {
+    if out.solicitations.is_empty() && has(&[PERIOD, PERIOD_END]) {
         out.solicitations.extend(solicitation_page(doc, url));
     }
     out.messages.truncate(MAX_PER_PAGE);
     out.solicitations.truncate(MAX_PER_PAGE);
     out
+}
+
+/// Every text node of the page in document order (scripts included), without the characters
+/// [`collapse`] removes (controls and bidi marks; whitespace is kept). A word without whitespace
+/// that [`collapse`] leaves in the text of any element or text node is in here, since an
+/// element's text is a run of consecutive text nodes: a word missing here is on no row.
+fn page_text(doc: &Html) -> String {
+    let mut out = String::new();
+    for n in doc.tree.root().descendants() {
+        if let Node::Text(t) = n.value() {
+            if t.chars().any(is_removed) {
+                out.extend(t.chars().filter(|c| !is_removed(*c)));
+            } else {
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+/// A character [`collapse`] drops rather than reads as a space.
+fn is_removed(c: char) -> bool {
+    crate::extract::is_control(c) && !(c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}')
 }
 
 fn text_of(e: ElementRef<'_>) -> String {

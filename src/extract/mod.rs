@@ -7,6 +7,13 @@
 //! recognise the site's own "not found" page. The crawler stores these facts; the checks read
 //! them back.
 //!
+//! This runs on every page the crawl fetches ([`crate::crawl::parse_page`];
+//! `examples/parse_bench.rs` times it and hashes what it extracts), so the per-page path avoids
+//! work that cannot change the result: plain tag-name lookups walk the tree by name (`elements`)
+//! instead of matching a selector against every element, a page's blocks of rows are built once
+//! ([`items`]), and text is collected or collapsed only for elements whose first character can
+//! still match what is sought.
+//!
 //! ```
 //! use govpatrol::extract::extract;
 //! let url = url::Url::parse("http://www.example.gov.cn/zcwj/index.html").unwrap();
@@ -118,6 +125,10 @@ pub struct PageContent {
 /// homepage update check.
 ///
 /// Any page but the homepage also gets its messages and solicitations ([`messages::read`]).
+///
+/// On any page but the homepage, content that comes out empty (kind `Other`, nothing found) means
+/// [`identity::page_kind`] says `Other` too: no article tag, not [`items::is_list_page`], no
+/// publication date, the same rules on the same page; so the crawl does not ask again.
 pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     let mut c = column_content(doc, url, homepage);
     if !homepage {
@@ -130,24 +141,31 @@ pub fn page_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
 
 fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     let column = items::column_meta(doc);
-    let article_tags = doc.select(&META).any(|m| {
+    let article_tags = elements_with(doc, &["meta"], "name").any(|m| {
         m.value().attr("name").is_some_and(|n| {
             let n = n.trim();
             n.eq_ignore_ascii_case("ArticleTitle") || n.eq_ignore_ascii_case("PubDate")
         })
     });
     let mut pagination = items::pagination_urls(doc, url);
+    let has_pages = !pagination.is_empty();
     pagination.truncate(MAX_PAGINATION);
-    if !article_tags && !homepage && items::is_list_page(doc, url) {
-        let mut rows = items::list_items(doc, url);
-        rows.truncate(MAX_ITEMS);
-        return PageContent {
-            kind: PageKind::List,
-            column,
-            items: rows,
-            pagination,
-            ..Default::default()
-        };
+    // The page's blocks of rows are built once, when a question needs them (an article with
+    // its meta tags never does), and asked everything from there.
+    let mut blocks: Option<items::Blocks> = None;
+    if !article_tags && !homepage {
+        let b = blocks.insert(items::Blocks::new(doc, url));
+        if b.is_list_page(doc, has_pages) {
+            let mut rows = b.list_items();
+            rows.truncate(MAX_ITEMS);
+            return PageContent {
+                kind: PageKind::List,
+                column,
+                items: rows,
+                pagination,
+                ..Default::default()
+            };
+        }
     }
     let (pub_date, date_candidates) = dates::pub_date_with_candidates(doc, url);
     if article_tags || pub_date.is_some() {
@@ -164,7 +182,9 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
             ..Default::default()
         };
     }
-    let blocks = items::list_blocks(doc, url);
+    let blocks = blocks.unwrap_or_else(|| items::Blocks::new(doc, url));
+    let no_list_items = blocks.no_list_items();
+    let blocks = blocks.list_blocks();
     let dated_blocks = blocks
         .iter()
         .any(|b| b.iter().any(|i| i.date_raw.is_some()));
@@ -172,7 +192,7 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     if column_tags && !homepage && !dated_blocks {
         let text = visible_text(doc);
         let says_empty = EMPTY_LIST_PHRASES.iter().any(|p| text.contains(p));
-        if says_empty || items::list_items(doc, url).is_empty() {
+        if says_empty || no_list_items {
             return PageContent {
                 kind: PageKind::List,
                 column,
@@ -229,7 +249,6 @@ pub struct PageFacts {
 }
 
 static IMG: LazyLock<Selector> = LazyLock::new(|| Selector::parse("img[alt]").expect("valid"));
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[name]").expect("valid"));
 
 /// Parses a page and extracts its facts. `encoding` is the page's, used to encode query strings
 /// as browsers do.
@@ -282,10 +301,20 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
         if name_end == name_start {
             continue;
         }
-        let name = html[name_start..name_end].to_ascii_lowercase();
+        // The tag name lower-cased into a small buffer, not a `String` per tag: a name longer
+        // than any the lists below hold is just a container.
+        let mut buf = [0u8; 16];
+        let raw = &b[name_start..name_end];
+        let name = if raw.len() <= buf.len() {
+            buf[..raw.len()].copy_from_slice(raw);
+            buf[..raw.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..raw.len()]).unwrap_or("")
+        } else {
+            ""
+        };
         let end = find_from(b, name_end, b">").map_or(b.len(), |e| e + 1);
         if closing {
-            if !VOID_OR_OPTIONAL.contains(&name.as_str()) {
+            if !VOID_OR_OPTIONAL.contains(&name) {
                 depth = depth.saturating_sub(1);
             }
             i = end;
@@ -297,11 +326,11 @@ pub fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
             continue;
         }
         let self_closing = end >= 2 && b[end - 2] == b'/';
-        if VOID_OR_OPTIONAL.contains(&name.as_str()) || self_closing {
+        if VOID_OR_OPTIONAL.contains(&name) || self_closing {
             i = end;
             continue;
         }
-        if depth >= max && !KEEP.contains(&name.as_str()) {
+        if depth >= max && !KEEP.contains(&name) {
             let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
             o.push_str(&html[copied..start]);
             copied = end;
@@ -324,6 +353,13 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 }
 
 fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if let [one] = needle {
+        return b
+            .get(from..)?
+            .iter()
+            .position(|c| c == one)
+            .map(|p| from + p);
+    }
     b.get(from..)?
         .windows(needle.len())
         .position(|w| w == needle)
@@ -643,6 +679,15 @@ pub fn collapse(s: &str) -> String {
         if w.is_empty() {
             continue;
         }
+        // Hot (every text kept goes through here): a word without control characters, nearly
+        // every word, is copied whole instead of character by character.
+        if !w.chars().any(is_control) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+            continue;
+        }
         let mut clean = w.chars().filter(|c| !is_control(*c)).peekable();
         if clean.peek().is_none() {
             continue;
@@ -653,6 +698,63 @@ pub fn collapse(s: &str) -> String {
         out.extend(clean);
     }
     out
+}
+
+/// Whether [`collapse`] reads `c` as a space between words.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}'
+}
+
+/// Whether [`collapse`] keeps `c` (not a space, not a control character).
+fn is_kept(c: char) -> bool {
+    !is_separator(c) && !is_control(c)
+}
+
+/// The elements of a parsed page named one of `names` (lower case), exactly those and in the
+/// order that [`Html::select`] with a selector of these tag names gives (the tree's order of
+/// creation, detached nodes left out), without matching a selector against every element:
+/// selector matching was a tenth of the parse.
+pub(crate) fn elements<'a>(
+    doc: &'a Html,
+    names: &'a [&'a str],
+) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    doc.tree
+        .nodes()
+        .filter_map(ElementRef::wrap)
+        .filter(move |e| names.contains(&e.value().name()) && e.parent().is_some())
+}
+
+/// [`elements`] that carry the attribute `attr` (a selector `name[attr]`).
+pub(crate) fn elements_with<'a>(
+    doc: &'a Html,
+    names: &'a [&'a str],
+    attr: &'a str,
+) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    elements(doc, names).filter(move |e| e.value().attr(attr).is_some())
+}
+
+/// The first character [`collapse`] keeps of an element's text (the first of its collapsed
+/// text), without collecting the text.
+pub(crate) fn first_kept_char(e: ElementRef<'_>) -> Option<char> {
+    e.text().flat_map(str::chars).find(|c| is_kept(*c))
+}
+
+/// How many characters [`collapse`] makes of an element's text (`collapse(text).chars().count()`),
+/// without collecting or collapsing it.
+pub(crate) fn collapsed_len(e: ElementRef<'_>) -> usize {
+    let (mut n, mut words, mut in_word) = (0usize, 0usize, false);
+    for c in e.text().flat_map(str::chars) {
+        if is_separator(c) {
+            in_word = false;
+        } else if !is_control(c) {
+            if !in_word {
+                in_word = true;
+                words += 1;
+            }
+            n += 1;
+        }
+    }
+    n + words.saturating_sub(1)
 }
 
 /// Characters that are never text: C0 and C1 controls (NUL, bell, escape …) and the invisible
@@ -717,9 +819,24 @@ pub fn soft404_reason(title: &str, text: &str) -> Option<String> {
     if title_404 {
         return Some("title says 404".into());
     }
-    if text.chars().count() <= 600 {
-        let lower = text.to_lowercase();
-        if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| lower.contains(*p)) {
+    // At most 600 characters, counted no further than the 601st.
+    if text.chars().nth(600).is_none() {
+        // What `text.to_lowercase().contains(p)` says, without lower-casing the text: no
+        // character lower-cases into a Chinese one, and the only ones that lower-case into ASCII
+        // letters without being ASCII are K (Kelvin, to `k`) and İ (to `i̇`): the English phrase
+        // has neither letter, so it is found by comparing ASCII case-insensitively.
+        let found = |p: &str| {
+            if p.is_ascii() {
+                debug_assert!(!p.contains(['k', 'i']), "{p}");
+                let (b, p) = (text.as_bytes(), p.as_bytes());
+                (0..(b.len() + 1).saturating_sub(p.len())).any(|i| {
+                    b[i].eq_ignore_ascii_case(&p[0]) && b[i..i + p.len()].eq_ignore_ascii_case(p)
+                })
+            } else {
+                text.contains(p)
+            }
+        };
+        if let Some(p) = NOT_FOUND_PHRASES.iter().find(|p| found(p)) {
             return Some(format!("short page says {p}"));
         }
     }

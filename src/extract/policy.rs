@@ -118,14 +118,15 @@ pub fn find_doc_numbers(s: &str) -> Vec<String> {
         .collect()
 }
 
-static CELLS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("td, th, span, dt, dd, li, p, div, label, b, strong").expect("valid")
-});
-static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("valid"));
+/// Elements that may hold a 文号 label.
+const CELL_NAMES: &[&str] = &[
+    "td", "th", "span", "dt", "dd", "li", "p", "div", "label", "b", "strong",
+];
+/// Elements that may open a related-link block.
+const BLOCK_NAMES: &[&str] = &[
+    "p", "span", "h2", "h3", "h4", "h5", "dt", "div", "li", "td", "th", "strong", "b",
+];
 static LINKS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").expect("valid"));
-static BLOCKS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("p, span, h2, h3, h4, h5, dt, div, li, td, th, strong, b").expect("valid")
-});
 
 fn text_of(e: ElementRef) -> String {
     super::collapse(&e.text().collect::<String>())
@@ -161,13 +162,18 @@ pub fn doc_numbers(doc: &Html, headline: Option<&str>, text: &str) -> Vec<String
             out.push(n);
         }
     };
-    for e in doc.select(&CELLS) {
+    let labels = ["文号", "发文字号", "发文文号"];
+    for e in super::elements(doc, CELL_NAMES) {
+        // Every label starts with 文 or 发, and so must the text: most elements are skipped
+        // without collecting theirs.
+        if !super::first_kept_char(e).is_some_and(|c| labels.iter().any(|l| l.starts_with(c))) {
+            continue;
+        }
         // A label alone, or a label, a colon and under 40 characters: never more than 64
         // characters that are not whitespace.
         let Some(own) = short_text_of(e, 64) else {
             continue;
         };
-        let labels = ["文号", "发文字号", "发文文号"];
         if is_label(&own, &labels) {
             // the value is the next element sibling (a table cell, a dd)
             if let Some(v) = e.next_siblings().filter_map(ElementRef::wrap).next() {
@@ -200,7 +206,7 @@ pub fn doc_numbers(doc: &Html, headline: Option<&str>, text: &str) -> Vec<String
 /// The article's own title: the `ArticleTitle` meta, else the first `<h1>`.
 pub fn headline(doc: &Html) -> Option<String> {
     super::items::meta(doc, "ArticleTitle").or_else(|| {
-        doc.select(&H1)
+        super::elements(doc, &["h1"])
             .map(text_of)
             .find(|t| !t.is_empty() && t.chars().count() < 200)
     })
@@ -231,9 +237,17 @@ pub fn related_links(doc: &Html, base: &Url) -> Vec<RelatedLink> {
             });
         }
     };
-    for e in doc.select(&BLOCKS) {
+    for e in super::elements(doc, BLOCK_NAMES) {
         // only the element's own leading text, not its descendants' (a whole page starts with
-        // its header, not with a label)
+        // its header, not with a label); most elements' first character already rules it out
+        let first = e
+            .children()
+            .filter_map(|c| c.value().as_text())
+            .flat_map(|t| t.chars())
+            .find(|c| !c.is_whitespace());
+        if !first.is_some_and(|c| LABELS.iter().any(|l| l.starts_with(c))) {
+            continue;
+        }
         let own: String = e
             .children()
             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
@@ -258,19 +272,22 @@ pub fn related_links(doc: &Html, base: &Url) -> Vec<RelatedLink> {
             add(label, a, &mut out);
         }
     }
-    for a in doc.select(&LINKS) {
+    let link_labels = [
+        "查看原文",
+        "原文链接",
+        "政策原文",
+        "相关解读",
+        "查看解读",
+        "解读全文",
+    ];
+    for a in super::elements_with(doc, &["a"], "href") {
+        // a link text that is a label starts as one does
+        if !super::first_kept_char(a).is_some_and(|c| link_labels.iter().any(|l| l.starts_with(c)))
+        {
+            continue;
+        }
         let t = text_of(a);
-        if is_label(
-            &t,
-            &[
-                "查看原文",
-                "原文链接",
-                "政策原文",
-                "相关解读",
-                "查看解读",
-                "解读全文",
-            ],
-        ) {
+        if is_label(&t, &link_labels) {
             add(t.trim_end_matches([':', '：']), a, &mut out);
         }
     }

@@ -14,15 +14,17 @@
 //!
 //! The checks come in two parts. The checks over pages ([`check_pages`]: the columns,
 //! [`gather_columns`]; policy interpretations, [`gather_interpretations`]; messages and
-//! solicitations, [`gather_messages`]; metadata) need every page read but no link's result: they
-//! start on their own thread as soon as the crawl has read and committed its last page, while
-//! the last links are checked (the slow ones of other hosts are often last). The rest
+//! solicitations, [`gather_messages`]; metadata; the links to URLs not yet settled as fine) need
+//! every page read but no link's result: they start on their own thread as soon as the crawl
+//! has read and committed its last page, while the last links are checked (the slow ones of
+//! other hosts are often last). The rest
 //! ([`check_and_report`]: broken links, availability, transport, the consultation channel,
 //! scores and reports) follows the re-check of failures. Rebuilding a report from the store
 //! (`govpatrol report`) runs both parts in a row.
 //!
 //! An output folder is used by one run at a time (a lock file, `<out>/.govpatrol.lock`).
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -460,13 +462,18 @@ fn homepages_of(
 }
 
 /// What the checks over a run's pages found: columns, policy interpretations, messages and
-/// solicitations, metadata. They read the pages' stored content and nothing of the links' results, so a
-/// crawl starts them as soon as its last page is read ([`check_pages`]), while the last links
-/// (often other hosts' slow ones) are still being checked.
+/// solicitations, metadata; and the links the link check may judge. They read the pages' stored
+/// content and nothing of the links' results, so a crawl starts them as soon as its last page is
+/// read ([`check_pages`]), while the last links (often other hosts' slow ones) are still being
+/// checked.
 pub struct PageChecks {
     /// The homepage URLs they were judged with (a homepage that redirects elsewhere on the
     /// re-check makes them stale: [`check_and_report`] then runs them again).
     homepages: Vec<String>,
+    /// Every link to a URL not settled as fine when the pages were read (see [`check_pages`]),
+    /// and how many pages were read.
+    links: Vec<LinkRef>,
+    pages_read: usize,
     /// [`crate::site_health::metadata`].
     metadata: Vec<Finding>,
     cols: ColumnsReport,
@@ -490,14 +497,48 @@ pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, S
     lap("messages");
     let metadata = crate::site_health::metadata(store, site, run)?;
     lap("metadata");
+    // The links the link check may judge: to a URL that failed so far, was not contacted, or is
+    // not checked yet. A URL checked fine stays fine (the re-check is of failures only), so
+    // this holds every link to what will be judged broken.
+    let mut unsettled: HashSet<u32> = store.failures(run)?.iter().map(|r| r.id).collect();
+    unsettled.extend(store.not_contacted(run)?.iter().map(|r| r.id));
+    unsettled.extend(store.queued(run)?);
+    let (links, pages_read) = links_to(store, run, &unsettled)?;
+    lap("links to unsettled URLs");
     Ok(PageChecks {
         homepages,
+        links,
+        pages_read,
         metadata,
         cols,
         docs,
         interps,
         msgs,
     })
+}
+
+/// Every link of a run's pages to one of `targets`, and how many pages were read.
+fn links_to(
+    store: &Store,
+    run: i64,
+    targets: &HashSet<u32>,
+) -> Result<(Vec<LinkRef>, usize), StoreError> {
+    let mut links = Vec::new();
+    let mut pages = 0;
+    store.for_each_page_links(run, |_, page_url, page_links| {
+        pages += 1;
+        for &(target, element, text) in page_links {
+            if targets.contains(&target) {
+                links.push(LinkRef {
+                    page_url: page_url.to_string(),
+                    target,
+                    element: element.to_string(),
+                    text: text.to_string(),
+                });
+            }
+        }
+    })?;
+    Ok((links, pages))
 }
 
 /// The check point of a stored run.
@@ -544,26 +585,10 @@ pub fn check_and_report(
     // What the link check judges: the failures, and the internal addresses not contacted.
     let mut judged = failures.clone();
     judged.extend(store.not_contacted(run)?);
-    let mut links = Vec::new();
-    let failing: std::collections::HashSet<u32> = judged.iter().map(|r| r.id).collect();
-    let mut pages_read = 0;
-    store.for_each_page_links(run, |_, page_url, page_links| {
-        pages_read += 1;
-        for &(target, element, text) in page_links {
-            if failing.contains(&target) {
-                links.push(LinkRef {
-                    page_url: page_url.to_string(),
-                    target,
-                    element: element.to_string(),
-                    text: text.to_string(),
-                });
-            }
-        }
-    })?;
-    let mut findings = checks::links::check_links(&facts, &judged, links);
-    lap("links");
-    let as_of = as_of_of(&stored);
+    let failing: HashSet<u32> = judged.iter().map(|r| r.id).collect();
     let PageChecks {
+        mut links,
+        pages_read,
         metadata,
         cols,
         docs,
@@ -574,6 +599,10 @@ pub fn check_and_report(
         Some(p) => p,
         None => check_pages(store, site, run)?,
     };
+    links.retain(|l| failing.contains(&l.target));
+    let mut findings = checks::links::check_links(&facts, &judged, links);
+    lap("links");
+    let as_of = as_of_of(&stored);
     msgs.findings.extend(consultation_channel(
         site,
         &cols,

@@ -489,6 +489,20 @@ impl Store {
         )
     }
 
+    /// The ids of a run's URLs not fetched yet.
+    pub fn queued(&self, run: i64) -> Result<Vec<u32>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued'")
+            .map_err(self.err())?;
+        let ids = st
+            .query_map([run], |r| r.get(0))
+            .map_err(self.err())?
+            .collect::<Result<Vec<u32>, _>>()
+            .map_err(self.err())?;
+        Ok(ids)
+    }
+
     /// How a run's pages were read: (pages stored, pages revalidated with `304` and copied from
     /// an earlier run, bytes those would have cost; the body length the earlier run recorded).
     pub fn revalidated(&self, run: i64) -> Result<(usize, usize, u64), StoreError> {

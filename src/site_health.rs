@@ -3,7 +3,7 @@
 //!
 //! - [`record_transport`] (I/O, once per run, after the crawl): inspects how the homepage is
 //!   served ([`crate::transport`]) and stores it, unless this run already has it (resume).
-//! - [`metadata`] (no I/O beyond reading the store): the stored pages' metadata and homepage
+//! - [`metadata()`] (no I/O beyond reading the store): the stored pages' metadata and homepage
 //!   footer ([`crate::checks::metadata`]) → findings; it runs with the run's checks over pages.
 //! - [`check`] (no I/O beyond reading the store): the week of probes before the check point
 //!   ([`crate::checks::availability`]) and the transport facts → findings, with the metadata ones.
@@ -73,7 +73,7 @@ pub fn metadata(store: &Store, site: &Site, run: i64) -> Result<Vec<Finding>, St
 }
 
 /// Availability and transport findings of a stored run, with its `metadata` findings
-/// ([`metadata`]).
+/// ([`metadata()`]).
 pub fn check(
     store: &Store,
     site: &Site,

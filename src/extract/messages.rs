@@ -228,7 +228,7 @@ pub fn book_titles(s: &str) -> Vec<String> {
 ///
 /// Each layout is read only when the page's text holds a word it cannot do without (a header
 /// label, a status word, a submission date label, a period label), so that the many pages with
-/// none of them cost one look at their text ([`page_text`]).
+/// none of them cost one look at their text (`page_text`).
 pub fn read(doc: &Html, url: &Url) -> Interactions {
     let mut out = Interactions::default();
     let text = page_text(doc);

@@ -152,6 +152,30 @@ impl Frontier {
     /// The id of `url`, and the row to store when it is new (then it is queued too).
     pub fn add(&mut self, url: &Url, depth: u32, kind: UrlKind) -> (u32, Option<NewUrl>) {
         let key = self.hasher.hash_one(url.as_str());
+        self.add_keyed(key, url, depth, kind)
+    }
+
+    /// [`Frontier::classify`] then [`Frontier::add`], hashing the URL once (this runs for every
+    /// link of every page).
+    pub fn admit(
+        &mut self,
+        site: &Site,
+        url: &Url,
+        element: &str,
+        depth: u32,
+    ) -> Option<(u32, Option<NewUrl>)> {
+        let key = self.hasher.hash_one(url.as_str());
+        let kind = self.classify_keyed(key, site, url, element, depth)?;
+        Some(self.add_keyed(key, url, depth, kind))
+    }
+
+    fn add_keyed(
+        &mut self,
+        key: u64,
+        url: &Url,
+        depth: u32,
+        kind: UrlKind,
+    ) -> (u32, Option<NewUrl>) {
         if let Some(id) = self.seen.get(&key) {
             return (*id, None);
         }
@@ -226,13 +250,25 @@ impl Frontier {
         element: &str,
         depth: u32,
     ) -> Option<UrlKind> {
+        let key = self.hasher.hash_one(url.as_str());
+        self.classify_keyed(key, site, url, element, depth)
+    }
+
+    fn classify_keyed(
+        &mut self,
+        key: u64,
+        site: &Site,
+        url: &Url,
+        element: &str,
+        depth: u32,
+    ) -> Option<UrlKind> {
         if site.excluded(url) {
             return None;
         }
         if !site.in_scope(url) {
             return site.settings.check_external.then_some(UrlKind::External);
         }
-        if self.seen.contains_key(&self.hasher.hash_one(url.as_str())) {
+        if self.seen.contains_key(&key) {
             // Already known: its kind is settled; only the id is needed.
             return Some(UrlKind::Resource);
         }

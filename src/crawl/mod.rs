@@ -346,10 +346,9 @@ fn follow(
         } else {
             depth
         };
-        let Some(kind) = frontier.classify(site, &l.url, &l.element, depth) else {
+        let Some((id, new)) = frontier.admit(site, &l.url, &l.element, depth) else {
             continue;
         };
-        let (id, new) = frontier.add(&l.url, depth, kind);
         discovered.extend(new);
         links.push((id, l.element.clone(), l.text.clone()));
     }

@@ -559,16 +559,14 @@ fn mark_pinned(items: &mut [ListItem]) {
 /// one main link wins; dated blocks win over undated ones, and rows on the site itself over
 /// rows linking elsewhere. In page order; see [`ListItem::pinned`].
 pub fn list_items(doc: &Html, base: &Url) -> Vec<ListItem> {
-    main_block(&build_blocks(doc, base))
-        .map(|b| b.items.clone())
-        .unwrap_or_default()
+    Blocks::new(doc, base).list_items()
 }
 
 /// Every block of list rows on the page, best first (the first is [`list_items`]' pick when it
 /// qualifies). A homepage or a channel page carries several columns' blocks; the homepage
 /// update check wants the newest date among all of them.
 pub fn list_blocks(doc: &Html, base: &Url) -> Vec<Vec<ListItem>> {
-    blocks_of(build_blocks(doc, base))
+    Blocks::new(doc, base).list_blocks()
 }
 
 /// The blocks of rows of one page, built once ([`build_blocks`] is a tenth of the parse) for
@@ -593,7 +591,11 @@ impl Blocks {
     }
     /// [`list_blocks`].
     pub(crate) fn list_blocks(self) -> Vec<Vec<ListItem>> {
-        blocks_of(self.0)
+        self.0
+            .into_iter()
+            .filter(|b| b.items.len() >= 2 || b.shows_date > 0)
+            .map(|b| b.items)
+            .collect()
     }
     /// [`is_list_page`], given whether [`pagination_urls`] found any page.
     pub(crate) fn is_list_page(&self, doc: &Html, has_pages: bool) -> bool {
@@ -606,14 +608,6 @@ fn main_block(blocks: &[Block]) -> Option<&Block> {
     blocks
         .first()
         .filter(|b| b.shows_date > 0 || (b.items.len() >= 3 && b.avg_title >= 5 && !b.chrome))
-}
-
-fn blocks_of(blocks: Vec<Block>) -> Vec<Vec<ListItem>> {
-    blocks
-        .into_iter()
-        .filter(|b| b.items.len() >= 2 || b.shows_date > 0)
-        .map(|b| b.items)
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -835,14 +829,11 @@ fn sentence_text_len(doc: &Html) -> usize {
 /// (a homepage, a channel portal without column tags) has several dated blocks none of which
 /// dominates.
 pub fn is_list_page(doc: &Html, base: &Url) -> bool {
+    // An article says so in its meta tags: no need to build its blocks to hear `list_page` say it.
     if meta(doc, "ArticleTitle").is_some() || meta(doc, "PubDate").is_some() {
         return false;
     }
-    let blocks = build_blocks(doc, base);
-    if blocks.is_empty() {
-        return false;
-    }
-    list_page(doc, &blocks, !pagination_urls(doc, base).is_empty())
+    Blocks::new(doc, base).is_list_page(doc, !pagination_urls(doc, base).is_empty())
 }
 
 /// [`is_list_page`] over the page's blocks and whether it has pagination.

@@ -276,7 +276,7 @@ fn page_text(doc: &Html) -> String {
 
 /// A character [`collapse`] drops rather than reads as a space.
 fn is_removed(c: char) -> bool {
-    crate::extract::is_control(c) && !(c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}')
+    crate::extract::is_control(c) && !crate::extract::is_separator(c)
 }
 
 fn text_of(e: ElementRef<'_>) -> String {

@@ -675,7 +675,7 @@ fn link_text(el: &ElementRef<'_>) -> String {
 /// ```
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}') {
+    for w in s.split(is_separator) {
         if w.is_empty() {
             continue;
         }
@@ -701,7 +701,7 @@ pub fn collapse(s: &str) -> String {
 }
 
 /// Whether [`collapse`] reads `c` as a space between words.
-fn is_separator(c: char) -> bool {
+pub(crate) fn is_separator(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}'
 }
 

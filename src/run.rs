@@ -833,7 +833,7 @@ pub fn gather_interpretations(
     ),
     StoreError,
 > {
-    use columns::{page_key, Category};
+    use columns::{page_hash, Category};
     use std::collections::{HashMap, HashSet};
     #[derive(Default)]
     struct Art {
@@ -846,8 +846,7 @@ pub fn gather_interpretations(
         observed_at: String,
     }
     // (column name, category) of every item of a policy or interpretation column, by page key
-    let mut listed: HashMap<String, (String, Category, crate::checks::columns::Item)> =
-        HashMap::new();
+    let mut listed: HashMap<u64, (String, Category, crate::checks::columns::Item)> = HashMap::new();
     for c in columns.iter().filter(|c| !c.column.exclude) {
         let cat = c.column.category;
         if cat != Category::Policy && cat != Category::Interpretation {
@@ -855,13 +854,13 @@ pub fn gather_interpretations(
         }
         for i in c.column.items.iter().flatten() {
             listed
-                .entry(page_key(&i.url))
+                .entry(page_hash(&i.url))
                 .or_insert_with(|| (c.column.name.clone(), cat, i.clone()));
         }
     }
-    let mut arts: HashMap<String, usize> = HashMap::new();
+    let mut arts: HashMap<u64, usize> = HashMap::new();
     let mut all: Vec<Art> = Vec::new();
-    let mut by_id: HashMap<u32, String> = HashMap::new();
+    let mut by_id: HashMap<u32, u64> = HashMap::new();
     store.for_each_page_content(run, |p| {
         if p.content.kind != crate::extract::PageKind::Article {
             return;
@@ -879,8 +878,8 @@ pub fn gather_interpretations(
             .clone()
             .or(p.title.clone())
             .unwrap_or_default();
-        let keys: Vec<String> = std::iter::once(page_key(&p.url))
-            .chain(p.final_url.as_deref().map(page_key))
+        let keys: Vec<u64> = std::iter::once(page_hash(&p.url))
+            .chain(p.final_url.as_deref().map(page_hash))
             .collect();
         // Only documents and interpretations are kept (at 100,000 pages, every article's URL,
         // title and keys took 40 MB): articles of a policy or interpretation column, or whose
@@ -892,7 +891,7 @@ pub fn gather_interpretations(
         if !relevant {
             return;
         }
-        let key = page_key(p.final_url.as_deref().unwrap_or(&p.url));
+        let key = page_hash(p.final_url.as_deref().unwrap_or(&p.url));
         by_id.insert(p.id, key);
         let n = all.len();
         for k in keys {
@@ -911,11 +910,11 @@ pub fn gather_interpretations(
     let mut wanted: HashSet<u32> = HashSet::new();
     let mut docs_at: Vec<(Option<usize>, interpretations::PolicyDoc)> = Vec::new();
     let mut interps_at: Vec<(Option<usize>, interpretations::Interpretation)> = Vec::new();
-    let mut done: HashSet<String> = HashSet::new();
+    let mut done: HashSet<u64> = HashSet::new();
     for (k, (col, cat, item)) in &listed {
         let a = arts.get(k).copied();
         let art = a.map(|i| &all[i]);
-        done.insert(k.clone());
+        done.insert(*k);
         if let Some(art) = art {
             wanted.insert(art.id);
         }
@@ -957,7 +956,7 @@ pub fn gather_interpretations(
         }
     }
     for (n, a) in all.iter().enumerate() {
-        if done.contains(&page_key(&a.url)) {
+        if done.contains(&page_hash(&a.url)) {
             continue;
         }
         let interp = a.category == Some(Category::Interpretation)
@@ -990,7 +989,7 @@ pub fn gather_interpretations(
             ));
         }
     }
-    let mut links: HashMap<u32, HashSet<String>> = HashMap::new();
+    let mut links: HashMap<u32, HashSet<u64>> = HashMap::new();
     store.for_each_page_links(run, |id, _, page_links| {
         if !wanted.contains(&id) {
             return;
@@ -999,7 +998,7 @@ pub fn gather_interpretations(
         for &(target, element, _) in page_links {
             if element == "a" {
                 if let Some(k) = by_id.get(&target) {
-                    set.insert(k.clone());
+                    set.insert(*k);
                 }
             }
         }

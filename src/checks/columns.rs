@@ -737,6 +737,12 @@ impl ListPages {
     }
 }
 
+/// [`page_key`] hashed to 64 bits ([`key_hash`]), for sets of many keys (the pages each policy
+/// document and interpretation links to).
+pub fn page_hash(url: &str) -> u64 {
+    key_hash(&page_key(url))
+}
+
 /// A stable 64-bit hash of a key (URL or page key). Collisions are negligible at the sizes of a
 /// site (about 1 in 10^9 for 200,000 keys), and a hash takes 8 bytes where the URL took 100.
 fn key_hash(key: &str) -> u64 {

@@ -75,9 +75,9 @@ pub struct PolicyDoc {
     pub doc_number: Option<String>,
     /// The column it was listed in.
     pub column: String,
-    /// Keys ([`crate::checks::columns::page_key`]) of the pages it links to; `None` when the page
-    /// itself was not read (then no link direction can be judged).
-    pub links: Option<HashSet<String>>,
+    /// Hashed keys ([`crate::checks::columns::page_hash`]) of the pages it links to; `None` when
+    /// the page itself was not read (then no link direction can be judged).
+    pub links: Option<HashSet<u64>>,
     /// When the page was read (RFC 3339).
     pub observed_at: String,
 }
@@ -90,7 +90,8 @@ pub struct Interpretation {
     pub date: Option<NaiveDate>,
     /// Document numbers it mentions, canonical.
     pub doc_numbers: Vec<String>,
-    pub links: Option<HashSet<String>>,
+    /// As [`PolicyDoc::links`].
+    pub links: Option<HashSet<u64>>,
 }
 
 /// What tied a document to its interpretation.
@@ -229,8 +230,8 @@ fn split_doc_number(s: &str) -> (&str, &str) {
 /// so that each document is compared with a handful of interpretations instead of all of them:
 /// a ministry has thousands of each, and comparing every pair took seconds.
 struct Candidates {
-    by_key: HashMap<String, Vec<usize>>,
-    linking: HashMap<String, Vec<usize>>,
+    by_key: HashMap<u64, Vec<usize>>,
+    linking: HashMap<u64, Vec<usize>>,
     by_title: HashMap<String, Vec<usize>>,
     by_number: HashMap<String, Vec<usize>>,
 }
@@ -246,7 +247,7 @@ impl Candidates {
         for (n, i) in interps.iter().enumerate() {
             c.by_key.entry(key(&i.url)).or_default().push(n);
             for l in i.links.iter().flatten() {
-                c.linking.entry(l.clone()).or_default().push(n);
+                c.linking.entry(*l).or_default().push(n);
             }
             let q = quoted_titles(&i.title);
             let titles: Vec<String> = if q.is_empty() {
@@ -268,14 +269,15 @@ impl Candidates {
     /// Indexes into `interps`, each once, in order: a superset of those that match `doc`.
     fn of(&self, doc: &PolicyDoc) -> Vec<usize> {
         let none = Vec::new();
-        let get = |m: &HashMap<String, Vec<usize>>, k: &str| m.get(k).unwrap_or(&none).clone();
+        let get = |m: &HashMap<u64, Vec<usize>>, k: &u64| m.get(k).unwrap_or(&none).clone();
         let mut out = get(&self.linking, &key(&doc.url));
         for l in doc.links.iter().flatten() {
             out.extend(get(&self.by_key, l));
         }
-        out.extend(get(&self.by_title, &title_key(&doc.title)));
+        let text = |k: &str, m: &HashMap<String, Vec<usize>>| m.get(k).unwrap_or(&none).clone();
+        out.extend(text(&title_key(&doc.title), &self.by_title));
         if let Some(n) = &doc.doc_number {
-            out.extend(get(&self.by_number, split_doc_number(n).1));
+            out.extend(text(split_doc_number(n).1, &self.by_number));
         }
         out.sort_unstable();
         out.dedup();
@@ -283,8 +285,8 @@ impl Candidates {
     }
 }
 
-fn key(url: &str) -> String {
-    super::columns::page_key(url)
+fn key(url: &str) -> u64 {
+    super::columns::page_hash(url)
 }
 
 /// The signals that tie `doc` to `interp`, strongest first (empty: not its interpretation).
@@ -531,7 +533,7 @@ mod tests {
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
-    fn links(urls: &[&str]) -> Option<HashSet<String>> {
+    fn links(urls: &[&str]) -> Option<HashSet<u64>> {
         Some(urls.iter().map(|u| key(u)).collect())
     }
     fn doc(url: &str, title: &str, date: &str, no: Option<&str>, to: &[&str]) -> PolicyDoc {

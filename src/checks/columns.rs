@@ -737,8 +737,8 @@ impl ListPages {
     }
 }
 
-/// [`page_key`] hashed to 64 bits (stable within a build, as the column check keys its pages), for sets of many keys (the pages each policy
-/// document and interpretation links to).
+/// [`page_key`] hashed to 64 bits, as this check keys its pages: for sets of many keys (the pages
+/// each policy document and interpretation links to).
 pub fn page_hash(url: &str) -> u64 {
     key_hash(&page_key(url))
 }

@@ -590,7 +590,7 @@ pub fn check_and_report(
         mut links,
         pages_read,
         metadata,
-        cols,
+        mut cols,
         docs,
         interps,
         mut msgs,
@@ -610,13 +610,14 @@ pub fn check_and_report(
         &failures,
         &msgs.observed_at,
     ));
-    findings.extend(cols.findings.iter().cloned());
-    let health = crate::site_health::check(store, site, run, metadata)?;
-    findings.extend(health.findings.iter().cloned());
+    findings.append(&mut cols.findings);
+    let mut health = crate::site_health::check(store, site, run, metadata)?;
+    findings.append(&mut health.findings);
     lap("site health");
-    let interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
-    findings.extend(interpretation.findings.iter().cloned());
-    findings.extend(msgs.findings.iter().cloned());
+    let mut interpretation = interpretations::check(&site.id, &docs, &interps, interp, as_of);
+    drop((docs, interps));
+    findings.append(&mut interpretation.findings);
+    findings.append(&mut msgs.findings);
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);

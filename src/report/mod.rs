@@ -62,6 +62,15 @@ pub fn write_csv(
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes `path` as [`write_atomic`] does, with `fill` writing the content (buffered) straight
+/// into the temporary file, so a large file is never whole in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
         path: path.to_path_buf(),
         source,
@@ -73,20 +82,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+    fill(&mut w).and_then(|()| w.flush()).map_err(io)?;
+    drop(w);
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
 
 /// `findings.jsonl`: one JSON object a line.
-pub fn findings_jsonl(findings: &[Finding]) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn write_findings_jsonl(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
     for f in findings {
-        serde_json::to_writer(&mut out, f).expect("findings serialise");
-        out.push(b'\n');
+        serde_json::to_writer(&mut *w, f)?;
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// Header of `broken_links.csv`: Chinese label and the findings.jsonl key it shows.
@@ -634,14 +644,12 @@ pub fn write_site(
     summary: &[SummaryRow],
 ) -> Result<PathBuf, ReportError> {
     let dir = site_dir(out, period, site);
-    write_atomic(&dir.join("findings.jsonl"), &findings_jsonl(findings))?;
-    let files: [(&str, Result<Vec<u8>, ::csv::Error>); 3] = [
-        ("broken_links.csv", broken_links_csv(findings)),
-        ("stale_columns.csv", stale_columns_csv(findings)),
-        ("summary.csv", summary_csv(summary)),
-    ];
-    for (name, bytes) in files {
-        write_csv(&dir, name, bytes)?;
-    }
+    write_atomic_with(&dir.join("findings.jsonl"), |w| {
+        write_findings_jsonl(w, findings)
+    })?;
+    // one file rendered at a time: a site's findings can be megabytes
+    write_csv(&dir, "broken_links.csv", broken_links_csv(findings))?;
+    write_csv(&dir, "stale_columns.csv", stale_columns_csv(findings))?;
+    write_csv(&dir, "summary.csv", summary_csv(summary))?;
     Ok(dir)
 }

@@ -1,9 +1,12 @@
 //! The run's two halves meet correctly: the checks over pages start as soon as the last page is
 //! read, while links are still being checked, and a link whose check ends only after that (a
-//! slow host that finally answers 404) is still judged and reported.
+//! slow host that finally answers 404) is still judged and reported; and the re-check, which
+//! starts its fetches a window at a time, re-checks every failure.
 
 mod common;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{StatusCode, Uri};
@@ -83,4 +86,92 @@ async fn a_link_that_fails_after_the_last_page_is_read_is_still_reported() {
         )],
         "the slow 404 is reported from the homepage, the slow 200 is not"
     );
+}
+
+/// A homepage linking twelve missing pages and three that fail once (500) and then answer.
+/// Counts every request by path.
+async fn many_failures(hits: Arc<Mutex<HashMap<String, usize>>>) -> u16 {
+    serve(axum::Router::new().fallback(move |uri: Uri| {
+        let hits = hits.clone();
+        async move {
+            let path = uri.path().to_string();
+            let n = {
+                let mut h = hits.lock().unwrap();
+                let n = h.entry(path.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            let page = |body: String| -> Response {
+                Html(format!(
+                    "<html><head><title>页</title></head><body>{body}</body></html>"
+                ))
+                .into_response()
+            };
+            if path == "/" {
+                let links: String = (0..12)
+                    .map(|i| format!("<a href=\"/gone/{i}.html\">缺{i}</a>"))
+                    .chain((0..3).map(|i| format!("<a href=\"/flaky/{i}.html\">时好时坏{i}</a>")))
+                    .collect();
+                page(links)
+            } else if path.starts_with("/flaky/") && n > 1 {
+                page("<p>又好了</p>".into())
+            } else if path.starts_with("/flaky/") {
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            } else {
+                StatusCode::NOT_FOUND.into_response()
+            }
+        }
+    }))
+    .await
+}
+
+/// The re-check spawns its fetches a window at a time (twice `max_connections`); every failure
+/// must still be re-checked once, not only the first window's.
+#[tokio::test]
+async fn every_failure_is_rechecked_when_there_are_more_than_the_recheck_window() {
+    let hits = Arc::new(Mutex::new(HashMap::new()));
+    let port = many_failures(hits.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets.toml");
+    std::fs::write(
+        &targets,
+        format!(
+            "[defaults]\nrequests_per_second = 1000\nconcurrency = 1\nmax_connections = 1\n\
+             retries = 0\nrespect_robots = false\n\n\
+             [[site]]\nid = \"s\"\nname = \"示例单位\"\nurl = \"http://127.0.0.1:{port}/\"\nrole = \"unit\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let mut broken: Vec<String> = summary.sites[0]
+        .findings
+        .iter()
+        .filter(|f| f.check == "broken_link")
+        .map(|f| f.url.clone())
+        .collect();
+    broken.sort();
+    let mut want: Vec<String> = (0..12)
+        .map(|i| format!("http://127.0.0.1:{port}/gone/{i}.html"))
+        .collect();
+    want.sort();
+    assert_eq!(
+        broken, want,
+        "the missing pages, and none of the recovered ones"
+    );
+    let hits = hits.lock().unwrap();
+    for i in 0..12 {
+        assert_eq!(
+            hits[&format!("/gone/{i}.html")],
+            2,
+            "/gone/{i}.html: found, then re-checked"
+        );
+    }
+    for i in 0..3 {
+        assert_eq!(
+            hits[&format!("/flaky/{i}.html")],
+            2,
+            "/flaky/{i}.html: failed, then recovered"
+        );
+    }
 }

@@ -562,10 +562,9 @@ pub async fn recheck(
     let mut settings = site.settings.clone();
     settings.retries = 0;
     let settings = Arc::new(settings);
-    let mut set = JoinSet::new();
-    for rec in failures.into_iter().filter(|r| !r.result.skipped) {
+    let task = |rec: UrlRecord| {
         let (fetcher, site, settings) = (fetcher.clone(), site.clone(), settings.clone());
-        set.spawn(async move {
+        async move {
             let Ok(url) = Url::parse(&rec.url) else {
                 return (rec, None, None);
             };
@@ -581,7 +580,15 @@ pub async fn recheck(
                 _ => None,
             };
             (rec, Some(out), page)
-        });
+        }
+    };
+    // Spawned a window at a time: a site can have thousands of failures, each task holds its
+    // record and request, and the fetcher lets no more than `max_connections` be in flight.
+    let window = settings.max_connections.max(1) * 2;
+    let mut pending = failures.into_iter().filter(|r| !r.result.skipped);
+    let mut set = JoinSet::new();
+    for rec in pending.by_ref().take(window) {
+        set.spawn(task(rec));
     }
     let mut recovered = 0;
     loop {
@@ -590,6 +597,9 @@ pub async fn recheck(
             _ = stop.changed() => { set.abort_all(); return Ok((CrawlEnd::Stopped, recovered)); }
             n = set.join_next() => n,
         };
+        if let Some(rec) = pending.next() {
+            set.spawn(task(rec));
+        }
         let Some(joined) = next else { break };
         let Ok((rec, Some(out), page)) = joined else {
             continue;

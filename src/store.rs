@@ -142,6 +142,20 @@ CREATE TABLE IF NOT EXISTS history (
 );
 ";
 
+/// The SQL condition (over `urls u`, `runs r`, `pages p`) of a URL whose fetch did not give a
+/// clean 2xx/3xx page: an error, a 4xx/5xx status, a soft 404, or the site's own not-found page.
+const FAILED: &str = "(u.state = 'done' AND (u.error IS NOT NULL OR u.status >= 400
+    OR p.soft404 IS NOT NULL
+    OR (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint)))";
+
+/// The SQL condition of a URL the guard kept the crawler from contacting.
+fn not_contacted_sql() -> String {
+    format!(
+        "(u.state = 'skipped' AND u.error LIKE '{}%')",
+        crate::crawl::fetch::NOT_CONTACTED
+    )
+}
+
 /// What a person can do about an SQLite error, in words.
 pub fn io_hint(e: &rusqlite::Error) -> &'static str {
     match e.sqlite_error_code() {
@@ -470,31 +484,34 @@ impl Store {
 
     /// The URLs whose fetch did not give a clean 2xx/3xx page: candidates for findings.
     pub fn failures(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
-        self.records(
-            run,
-            "AND u.state = 'done' AND (u.error IS NOT NULL OR u.status >= 400 OR p.soft404 IS NOT NULL
-                OR (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint))",
-        )
+        self.records(run, &format!("AND {FAILED}"))
     }
 
     /// The URLs of a run the guard kept the crawler from contacting (internal addresses linked
     /// or redirected to from the site): reported for review, never as broken.
     pub fn not_contacted(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
-        self.records(
+        self.records(run, &format!("AND {}", not_contacted_sql()))
+    }
+
+    /// The ids of the URLs not settled as fine: [`Store::failures`], [`Store::not_contacted`]
+    /// and those not fetched yet, without reading their records.
+    pub fn unsettled(&self, run: i64) -> Result<Vec<u32>, StoreError> {
+        self.ids(
             run,
             &format!(
-                "AND u.state = 'skipped' AND u.error LIKE '{}%'",
-                crate::crawl::fetch::NOT_CONTACTED
+                "({FAILED} OR {} OR u.state = 'queued')",
+                not_contacted_sql()
             ),
         )
     }
 
-    /// The ids of a run's URLs not fetched yet.
-    pub fn queued(&self, run: i64) -> Result<Vec<u32>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued'")
-            .map_err(self.err())?;
+    fn ids(&self, run: i64, filter: &str) -> Result<Vec<u32>, StoreError> {
+        let sql = format!(
+            "SELECT u.id FROM urls u JOIN runs r ON r.id = u.run_id
+             LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
+             WHERE u.run_id = ?1 AND {filter}"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(self.err())?;
         let ids = st
             .query_map([run], |r| r.get(0))
             .map_err(self.err())?

@@ -907,8 +907,9 @@ pub fn gather_interpretations(
         });
     })?;
     let mut wanted: HashSet<u32> = HashSet::new();
-    let mut docs_at: Vec<(Option<usize>, interpretations::PolicyDoc)> = Vec::new();
-    let mut interps_at: Vec<(Option<usize>, interpretations::Interpretation)> = Vec::new();
+    // with the id of the article read for each (its links are gathered below)
+    let mut docs_at: Vec<(Option<u32>, interpretations::PolicyDoc)> = Vec::new();
+    let mut interps_at: Vec<(Option<u32>, interpretations::Interpretation)> = Vec::new();
     let mut done: HashSet<u64> = HashSet::new();
     for (k, (col, cat, item)) in &listed {
         let a = arts.get(k).copied();
@@ -926,7 +927,7 @@ pub fn gather_interpretations(
         // an interpretation listed among the policy documents is an interpretation
         if *cat == Category::Policy && !interpretations::is_interpretation_title(&title) {
             docs_at.push((
-                a,
+                art.map(|a| a.id),
                 interpretations::PolicyDoc {
                     url: art
                         .map(|a| a.url.clone())
@@ -941,7 +942,7 @@ pub fn gather_interpretations(
             ));
         } else {
             interps_at.push((
-                a,
+                art.map(|a| a.id),
                 interpretations::Interpretation {
                     url: art
                         .map(|a| a.url.clone())
@@ -954,7 +955,7 @@ pub fn gather_interpretations(
             ));
         }
     }
-    for (n, a) in all.iter().enumerate() {
+    for a in &all {
         if done.contains(&page_hash(&a.url)) {
             continue;
         }
@@ -963,7 +964,7 @@ pub fn gather_interpretations(
         if interp {
             wanted.insert(a.id);
             interps_at.push((
-                Some(n),
+                Some(a.id),
                 interpretations::Interpretation {
                     url: a.url.clone(),
                     title: a.title.clone(),
@@ -975,7 +976,7 @@ pub fn gather_interpretations(
         } else if a.category == Some(Category::Policy) {
             wanted.insert(a.id);
             docs_at.push((
-                Some(n),
+                Some(a.id),
                 interpretations::PolicyDoc {
                     url: a.url.clone(),
                     title: a.title.clone(),
@@ -988,6 +989,7 @@ pub fn gather_interpretations(
             ));
         }
     }
+    drop((all, arts, listed, done));
     let mut links: HashMap<u32, HashSet<u64>> = HashMap::new();
     store.for_each_page_links(run, |id, _, page_links| {
         if !wanted.contains(&id) {
@@ -1002,7 +1004,28 @@ pub fn gather_interpretations(
             }
         }
     })?;
-    let links_of = |a: Option<usize>| a.map(|i| links.get(&all[i].id).cloned().unwrap_or_default());
+    drop((wanted, by_id));
+    // An article's set moves to the last document or interpretation read from it (an article
+    // can be both, listed in two columns) and is copied to the others.
+    let mut uses: HashMap<u32, usize> = HashMap::new();
+    let ids = docs_at
+        .iter()
+        .map(|(a, _)| a)
+        .chain(interps_at.iter().map(|(a, _)| a));
+    for id in ids.flatten() {
+        *uses.entry(*id).or_default() += 1;
+    }
+    let mut links_of = |a: Option<u32>| {
+        a.map(|id| {
+            let n = uses.entry(id).or_default();
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                links.remove(&id).unwrap_or_default()
+            } else {
+                links.get(&id).cloned().unwrap_or_default()
+            }
+        })
+    };
     let mut docs: Vec<_> = docs_at
         .into_iter()
         .map(|(a, mut d)| {

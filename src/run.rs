@@ -500,7 +500,7 @@ pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, S
     // The links the link check may judge: to a URL that failed so far, was not contacted, or is
     // not checked yet. A URL checked fine stays fine (the re-check is of failures only), so
     // this holds every link to what will be judged broken.
-    let unsettled: HashSet<u32> = store.unsettled(run)?.into_iter().collect();
+    let unsettled = store.unsettled(run)?;
     let (links, pages_read) = links_to(store, run, &unsettled)?;
     lap("links to unsettled URLs");
     Ok(PageChecks {

@@ -20,6 +20,7 @@
 //! Invariants: one row per (run, URL); `state = 'done'` only with its result; findings of a run
 //! are replaced as a whole; `history.first_seen` is never moved later.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -495,27 +496,18 @@ impl Store {
 
     /// The ids of the URLs not settled as fine: [`Store::failures`], [`Store::not_contacted`]
     /// and those not fetched yet, without reading their records.
-    pub fn unsettled(&self, run: i64) -> Result<Vec<u32>, StoreError> {
-        self.ids(
-            run,
-            &format!(
-                "({FAILED} OR {} OR u.state = 'queued')",
-                not_contacted_sql()
-            ),
-        )
-    }
-
-    fn ids(&self, run: i64, filter: &str) -> Result<Vec<u32>, StoreError> {
+    pub fn unsettled(&self, run: i64) -> Result<HashSet<u32>, StoreError> {
         let sql = format!(
             "SELECT u.id FROM urls u JOIN runs r ON r.id = u.run_id
              LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
-             WHERE u.run_id = ?1 AND {filter}"
+             WHERE u.run_id = ?1 AND ({FAILED} OR {} OR u.state = 'queued')",
+            not_contacted_sql()
         );
         let mut st = self.conn.prepare(&sql).map_err(self.err())?;
         let ids = st
             .query_map([run], |r| r.get(0))
             .map_err(self.err())?
-            .collect::<Result<Vec<u32>, _>>()
+            .collect::<Result<HashSet<u32>, _>>()
             .map_err(self.err())?;
         Ok(ids)
     }

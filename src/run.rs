@@ -16,8 +16,8 @@
 //! [`gather_columns`]; policy interpretations, [`gather_interpretations`]; messages and
 //! solicitations, [`gather_messages`]; metadata; the links to URLs not yet settled as fine) need
 //! every page read but no link's result: they start on their own thread as soon as the crawl
-//! has read and committed its last page, while the last links are checked (the slow ones of
-//! other hosts are often last). The rest
+//! has read and committed its last page, while the site's resources and the last links are
+//! checked. The rest
 //! ([`check_and_report`]: broken links, availability, transport, the consultation channel,
 //! scores and reports) follows the re-check of failures. Rebuilding a report from the store
 //! (`govpatrol report`) runs both parts in a row.
@@ -464,7 +464,7 @@ fn homepages_of(
 /// What the checks over a run's pages found: columns, policy interpretations, messages and
 /// solicitations, metadata; and the links the link check may judge. They read the pages' stored
 /// content and nothing of the links' results, so a crawl starts them as soon as its last page is
-/// read ([`check_pages`]), while the last links (often other hosts' slow ones) are still being
+/// read ([`check_pages`]), while the site's resources and the last links are still being
 /// checked.
 pub struct PageChecks {
     /// The homepage URLs they were judged with (a homepage that redirects elsewhere on the

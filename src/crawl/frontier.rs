@@ -1,11 +1,22 @@
 //! Frontier: which URLs a site's crawl has met, in what order they are fetched, and what each is.
 //!
-//! Breadth-first: URLs are fetched in the order they were discovered, so depth grows one level at
-//! a time and a page budget cuts the deepest pages first. Every URL gets a small integer id the
-//! first time it is seen and is fetched at most once per run. URLs arrive already normalised by
-//! the `url` crate (scheme and host lower-cased, default port dropped, path percent-encoded as
+//! Breadth-first: pages are fetched in the order they were discovered, so depth grows one level
+//! at a time and a page budget cuts the deepest pages first. Every URL gets a small integer id
+//! the first time it is seen and is fetched at most once per run. URLs arrive already normalised
+//! by the `url` crate (scheme and host lower-cased, default port dropped, path percent-encoded as
 //! UTF-8, dot segments removed) with the fragment and session ids (`;jsessionid=…`,
 //! `PHPSESSID`, a random `sid` …) dropped by the extract step ([`crate::extract::normalise`]).
+//!
+//! Three lanes, popped in this order ([`Frontier::pop`]):
+//!
+//! 1. **external links**, as soon as they are met, while the crawl loop has room for more of
+//!    them in flight: they wait on other hosts (a slow one takes seconds to answer) and reveal
+//!    nothing, so their waiting overlaps the site's crawl instead of trailing it. The crawl loop
+//!    keeps them to three quarters of the connections, so the site always has a quarter;
+//! 2. **pages of the site**, breadth-first: every page is read before the site's resources are
+//!    checked, so the checks over pages start as early as they can;
+//! 3. **resources of the site** (attachments, images, pages beyond a budget): checked when no
+//!    page is waiting.
 //!
 //! [`Frontier::classify`] decides what a link is: a page of the site to parse, a resource of the
 //! site to check (attachment, image, script …, or a page beyond the depth or page budget), an
@@ -56,7 +67,10 @@ pub struct Frontier {
     /// Hash of each URL met (see the module doc) → its id.
     seen: HashMap<u64, u32>,
     hasher: RandomState,
-    queue: VecDeque<Queued>,
+    /// The lanes (see the module doc).
+    external_queue: VecDeque<Queued>,
+    page_queue: VecDeque<Queued>,
+    resource_queue: VecDeque<Queued>,
     next_id: u32,
     pages: usize,
     /// Pages fetched (and read, or failed) so far.
@@ -138,7 +152,7 @@ impl Frontier {
             }
             f.seen.insert(f.hasher.hash_one(r.url.as_str()), r.id);
             if !r.done {
-                f.queue.push_back(Queued {
+                f.push(Queued {
                     id: r.id,
                     url: r.url.into_boxed_str(),
                     depth: r.depth,
@@ -185,7 +199,7 @@ impl Frontier {
         if kind == UrlKind::Page {
             self.pages += 1;
         }
-        self.queue.push_back(Queued {
+        self.push(Queued {
             id,
             url: url.as_str().into(),
             depth,
@@ -202,9 +216,26 @@ impl Frontier {
         )
     }
 
-    /// The next URL to fetch, breadth-first.
-    pub fn pop(&mut self) -> Option<Item> {
-        while let Some(q) = self.queue.pop_front() {
+    fn push(&mut self, q: Queued) {
+        match q.kind {
+            UrlKind::External => self.external_queue.push_back(q),
+            UrlKind::Page => self.page_queue.push_back(q),
+            UrlKind::Resource => self.resource_queue.push_back(q),
+        }
+    }
+
+    /// The next URL to fetch: an external link when `external` (the caller has room for one more
+    /// in flight), else the next page breadth-first, else the next resource.
+    pub fn pop(&mut self, external: bool) -> Option<Item> {
+        loop {
+            let lane = if external && !self.external_queue.is_empty() {
+                &mut self.external_queue
+            } else if !self.page_queue.is_empty() {
+                &mut self.page_queue
+            } else {
+                &mut self.resource_queue
+            };
+            let q = lane.pop_front()?;
             // The text came from a parsed URL (or the store's copy of one): it parses again.
             if let Ok(url) = Url::parse(&q.url) {
                 return Some(Item {
@@ -215,11 +246,11 @@ impl Frontier {
                 });
             }
         }
-        None
     }
 
+    /// URLs waiting in any lane.
     pub fn queued(&self) -> usize {
-        self.queue.len()
+        self.external_queue.len() + self.page_queue.len() + self.resource_queue.len()
     }
 
     pub fn seen(&self) -> usize {
@@ -345,9 +376,9 @@ mod tests {
             row(2, "http://s.gov.cn/b", true),
             row(3, "http://s.gov.cn/c", false),
         ]);
-        assert_eq!(f.pop().unwrap().id, 1);
-        assert_eq!(f.pop().unwrap().id, 3);
-        assert!(f.pop().is_none());
+        assert_eq!(f.pop(true).unwrap().id, 1);
+        assert_eq!(f.pop(true).unwrap().id, 3);
+        assert!(f.pop(true).is_none());
         let (id, new) = f.add(&Url::parse("http://s.gov.cn/b").unwrap(), 1, UrlKind::Page);
         assert_eq!((id, new.is_none()), (2, true));
         assert_eq!(
@@ -355,6 +386,28 @@ mod tests {
                 .0,
             4
         );
+    }
+
+    #[test]
+    fn external_links_go_first_while_allowed_then_pages_breadth_first_then_resources() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let (mut f, _) = Frontier::new(&u("http://s.gov.cn/"));
+        f.add(&u("http://s.gov.cn/a.pdf"), 1, UrlKind::Resource);
+        f.add(&u("http://s.gov.cn/a.html"), 1, UrlKind::Page);
+        f.add(&u("http://other.cn/x"), 1, UrlKind::External);
+        f.add(&u("http://s.gov.cn/b.html"), 2, UrlKind::Page);
+        f.add(&u("http://other.cn/y"), 2, UrlKind::External);
+        let mut order = |external| f.pop(external).map(|i| i.url.to_string());
+        assert_eq!(order(true).as_deref(), Some("http://other.cn/x"));
+        // no room for another external link: the site's pages, in the order met, then resources
+        assert_eq!(order(false).as_deref(), Some("http://s.gov.cn/"));
+        assert_eq!(order(false).as_deref(), Some("http://s.gov.cn/a.html"));
+        assert_eq!(order(false).as_deref(), Some("http://s.gov.cn/b.html"));
+        assert_eq!(order(false).as_deref(), Some("http://s.gov.cn/a.pdf"));
+        // the external link left waits for room rather than exceed the caller's limit
+        assert_eq!(order(false), None);
+        assert_eq!(order(true).as_deref(), Some("http://other.cn/y"));
+        assert_eq!(order(true), None);
     }
 
     #[test]

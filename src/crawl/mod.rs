@@ -4,7 +4,9 @@
 //!
 //! 1. [`probe_notfound`]: ask for a path that cannot exist, to learn the site's own answer (a
 //!    real 404, or a 200 "not found" page whose fingerprint marks soft 404s later);
-//! 2. [`crawl_site`]: pop URLs from the [`frontier::Frontier`], fetch them concurrently through
+//! 2. [`crawl_site`]: pop URLs from the [`frontier::Frontier`] (external links as soon as they
+//!    are met, in a set of their own holding at most three quarters of the connections; the
+//!    site's pages, then its resources), fetch them concurrently through
 //!    [`fetch::Fetcher`] (which applies [`politeness`]), parse pages with [`crate::extract`]
 //!    (links and meta tags, and what the column checks need: [`extract::page_content`] — the
 //!    page's kind, publication date, column meta, list rows with dates, pagination), classify
@@ -367,8 +369,8 @@ fn follow(
 
 /// Crawls one site until the frontier is empty or `stop` turns true.
 ///
-/// When the last page is read (no page queued or in flight: only links are left to check,
-/// often the slow ones of other hosts), `pages_read` is handed to the store writer, which
+/// When the last page is read (no page queued or in flight: only links are left to check, the
+/// site's resources and the slow answers of other hosts), `pages_read` is handed to the store writer, which
 /// answers on it once everything sent so far is committed: the run starts the checks over
 /// pages then, while the crawl finishes. It is dropped unanswered when the crawl stops first.
 #[allow(clippy::too_many_arguments)]
@@ -384,7 +386,14 @@ pub async fn crawl_site(
     mut pages_read: Option<std::sync::mpsc::Sender<()>>,
 ) -> Result<CrawlEnd, store::StoreError> {
     let max_in_flight = (site.settings.max_connections * 2).max(8);
+    // External links are fetched as soon as they are met (see `frontier`), in their own set, so
+    // a slow host's seconds of waiting overlap the site's crawl instead of trailing it. They
+    // hold at most three quarters of the connections: the site keeps a quarter, so a host that
+    // answers in seconds never stalls it (a quarter is plenty for a site that answers fast, and
+    // a slow site is held to its own `concurrency` anyway).
+    let max_external = (site.settings.max_connections - site.settings.max_connections / 4).max(1);
     let mut in_flight = JoinSet::new();
+    let mut external = JoinSet::new();
     let mut budget_logged = false;
     let mut logged_cuts = std::collections::HashSet::new();
     let mut logged_blocks = std::collections::HashSet::new();
@@ -401,21 +410,29 @@ pub async fn crawl_site(
         }
         if *stop.borrow() {
             in_flight.abort_all();
+            external.abort_all();
             if !batch.is_empty() {
                 writer.send(Write::Batch(batch))?;
             }
             return Ok(CrawlEnd::Stopped);
         }
-        while in_flight.len() < max_in_flight {
-            let Some(item) = frontier.pop() else { break };
-            in_flight.spawn(run_job(
+        while in_flight.len() + external.len() < max_in_flight {
+            let Some(item) = frontier.pop(external.len() < max_external) else {
+                break;
+            };
+            let set = if item.kind == UrlKind::External {
+                &mut external
+            } else {
+                &mut in_flight
+            };
+            set.spawn(run_job(
                 fetcher.clone(),
                 site.clone(),
                 item,
                 previous.clone(),
             ));
         }
-        if in_flight.is_empty() {
+        if in_flight.is_empty() && external.is_empty() {
             if !batch.is_empty() {
                 writer.send(Write::Batch(batch))?;
             }
@@ -424,7 +441,8 @@ pub async fn crawl_site(
         let job = tokio::select! {
             biased;
             _ = stop.changed() => continue,
-            j = in_flight.join_next() => j,
+            Some(j) = in_flight.join_next() => Some(j),
+            Some(j) = external.join_next() => Some(j),
         };
         let Some(Ok(job)) = job else { continue };
         let mut result = url_result(&job.outcome);

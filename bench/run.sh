@@ -13,6 +13,11 @@
 #   CHARSET_HEADER=1 bench/run.sh 20000
 #   RPS=100 CONC=4 bench/run.sh 2000     # rate limit on: how close to the floor (requests / rate)
 #   APPEND=1 bench/run.sh 20000          # one more govpatrol row in the same table
+#   REPEAT=5 bench/run.sh 20000 lychee-files lychee
+#                                        # the whole sequence 5 times over (govpatrol, then each
+#                                        # peer, then again), every row kept; derived.py adds each
+#                                        # tool's median: on a shared 2-core VM one run's spread is
+#                                        # 10-20 %, more than the gaps it is read for
 set -euo pipefail
 N="${1:?usage: bench/run.sh N [PEER ...]}"; shift
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,12 +36,14 @@ cd "$WORK/harness"
 RESULTS="$WORK/results-$N${CHARSET_HEADER:+-charset-header}.csv"
 [ -n "${APPEND:-}" ] || rm -f "$RESULTS"   # APPEND=1 adds rows (a repeat) to the last table
 export GOVPATROL_BIN="$REPO/target/dist/govpatrol" RESULTS
-CUSTOM_NAME=govpatrol \
-CUSTOM_VERSION="govpatrol $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo dev)" \
-CUSTOM_CMD="$REPO/bench/govpatrol-bench.sh {url} {out} $CONC" \
-CUSTOM_FORMAT=pairs-jsonl \
-CUSTOM_NOTES="recursive crawl from /; robots.txt honoured; failures re-checked once" \
-  ./run_peers.sh "$N" custom "$@"
+for _ in $(seq "${REPEAT:-1}"); do
+  CUSTOM_NAME=govpatrol \
+  CUSTOM_VERSION="govpatrol $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo dev)" \
+  CUSTOM_CMD="$REPO/bench/govpatrol-bench.sh {url} {out} $CONC" \
+  CUSTOM_FORMAT=pairs-jsonl \
+  CUSTOM_NOTES="recursive crawl from /; robots.txt honoured; failures re-checked once" \
+    ./run_peers.sh "$N" custom "$@"
+done
 python3 table.py "$RESULTS"
 echo
 python3 "$REPO/bench/derived.py" "$RESULTS" "$WORK/harness/runs" "${CHARSET_HEADER:+-charset-header}"

@@ -370,9 +370,10 @@ fn follow(
 /// Crawls one site until the frontier is empty or `stop` turns true.
 ///
 /// When the last page is read (no page queued or in flight: only links are left to check, the
-/// site's resources and the slow answers of other hosts), `pages_read` is handed to the store writer, which
-/// answers on it once everything sent so far is committed: the run starts the checks over
-/// pages then, while the crawl finishes. It is dropped unanswered when the crawl stops first.
+/// site's resources and the slow answers of other hosts), `pages_read` is handed to the store
+/// writer, which answers on it once everything sent so far is committed: the run starts the
+/// checks over pages then, while the crawl finishes. It is dropped unanswered when the crawl
+/// stops first.
 #[allow(clippy::too_many_arguments)]
 pub async fn crawl_site(
     fetcher: Arc<Fetcher>,
@@ -441,10 +442,10 @@ pub async fn crawl_site(
         let job = tokio::select! {
             biased;
             _ = stop.changed() => continue,
-            Some(j) = in_flight.join_next() => Some(j),
-            Some(j) = external.join_next() => Some(j),
+            Some(j) = in_flight.join_next() => j,
+            Some(j) = external.join_next() => j,
         };
-        let Some(Ok(job)) = job else { continue };
+        let Ok(job) = job else { continue };
         let mut result = url_result(&job.outcome);
         if result.error.is_some() || result.status.is_some_and(|s| s >= 400) {
             progress.failures.fetch_add(1, Ordering::Relaxed);

@@ -125,8 +125,9 @@ async fn many_failures(hits: Arc<Mutex<HashMap<String, usize>>>) -> u16 {
     .await
 }
 
-/// The re-check spawns its fetches a window at a time (twice `max_connections`); every failure
-/// must still be re-checked once, not only the first window's.
+/// The re-check spawns its fetches a window at a time (twice `max_connections`, at least 8: the
+/// 15 failures here are more); every failure must still be re-checked once, not only the first
+/// window's.
 #[tokio::test]
 async fn every_failure_is_rechecked_when_there_are_more_than_the_recheck_window() {
     let hits = Arc::new(Mutex::new(HashMap::new()));

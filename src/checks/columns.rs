@@ -705,9 +705,9 @@ impl From<StoredPage> for ListPage {
 /// A later page of a list (`index_3.html`, `?page=3`) whose key a first-looking page read
 /// earlier names among its later pages is grouped with that page, which comes first in the
 /// group (whether it looks like a later page is the first thing the choice looks at): its rows
-/// are never judged, so they are not kept. Those rows were nearly all of the memory of column discovery
-/// (a TRS column of 400 items has 20 list pages). A later-looking page no first page names
-/// keeps its rows: it may be the first of its group.
+/// are never judged, so they are not kept. Those rows were nearly all of the memory of column
+/// discovery (a TRS column of 400 items has 20 list pages). A later-looking page no first page
+/// names keeps its rows: it may be the first of its group.
 #[derive(Debug, Default)]
 pub struct ListPages {
     pages: Vec<ListPage>,

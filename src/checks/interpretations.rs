@@ -268,21 +268,27 @@ impl Candidates {
 
     /// Indexes into `interps`, each once, in order: a superset of those that match `doc`.
     fn of(&self, doc: &PolicyDoc) -> Vec<usize> {
-        let none = Vec::new();
-        let get = |m: &HashMap<u64, Vec<usize>>, k: &u64| m.get(k).unwrap_or(&none).clone();
-        let mut out = get(&self.linking, &key(&doc.url));
+        let mut out = hits(&self.linking, &key(&doc.url)).to_vec();
         for l in doc.links.iter().flatten() {
-            out.extend(get(&self.by_key, l));
+            out.extend_from_slice(hits(&self.by_key, l));
         }
-        let text = |k: &str, m: &HashMap<String, Vec<usize>>| m.get(k).unwrap_or(&none).clone();
-        out.extend(text(&title_key(&doc.title), &self.by_title));
+        out.extend_from_slice(hits(&self.by_title, title_key(&doc.title).as_str()));
         if let Some(n) = &doc.doc_number {
-            out.extend(text(split_doc_number(n).1, &self.by_number));
+            out.extend_from_slice(hits(&self.by_number, split_doc_number(n).1));
         }
         out.sort_unstable();
         out.dedup();
         out
     }
+}
+
+/// The interpretations an index holds under `k` (none when it holds nothing).
+fn hits<'a, K, Q>(index: &'a HashMap<K, Vec<usize>>, k: &Q) -> &'a [usize]
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    index.get(k).map_or(&[], Vec::as_slice)
 }
 
 fn key(url: &str) -> u64 {

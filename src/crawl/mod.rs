@@ -386,7 +386,7 @@ pub async fn crawl_site(
     mut stop: watch::Receiver<bool>,
     mut pages_read: Option<std::sync::mpsc::Sender<()>>,
 ) -> Result<CrawlEnd, store::StoreError> {
-    let max_in_flight = (site.settings.max_connections * 2).max(8);
+    let max_in_flight = in_flight_window(&site.settings);
     // External links are fetched as soon as they are met (see `frontier`), in their own set, so
     // a slow host's seconds of waiting overlap the site's crawl instead of trailing it. They
     // hold at most three quarters of the connections: the site keeps a quarter, so a host that
@@ -568,6 +568,13 @@ pub async fn crawl_site(
     }
 }
 
+/// How many fetch tasks the crawl and the re-check keep spawned at once: twice the connections
+/// (the politeness layer lets `max_connections` of them send; the rest are ready the moment one
+/// finishes), and never fewer than 8.
+fn in_flight_window(settings: &crate::config::Settings) -> usize {
+    (settings.max_connections * 2).max(8)
+}
+
 /// Fetches every failure once more (no further retries) and stores the new result. Returns how
 /// many recovered.
 pub async fn recheck(
@@ -603,7 +610,7 @@ pub async fn recheck(
     };
     // Spawned a window at a time: a site can have thousands of failures, each task holds its
     // record and request, and the fetcher lets no more than `max_connections` be in flight.
-    let window = settings.max_connections.max(1) * 2;
+    let window = in_flight_window(&settings);
     let mut pending = failures.into_iter().filter(|r| !r.result.skipped);
     let mut set = JoinSet::new();
     for rec in pending.by_ref().take(window) {

@@ -47,3 +47,4 @@ pub mod score;
 pub mod site_health;
 pub mod store;
 pub mod transport;
+pub mod wording;

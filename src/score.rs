@@ -114,6 +114,13 @@ pub struct SiteScore {
     pub pass: bool,
 }
 
+impl VetoHit {
+    /// `指标（测量值，阈值 X）` as the verdict and the notice say it (no empty part).
+    pub fn phrase(&self) -> String {
+        crate::wording::veto_phrase(&self.indicator, &self.value, &self.threshold)
+    }
+}
+
 impl SiteScore {
     /// 合格 or 不合格.
     pub fn verdict_zh(&self) -> &'static str {
@@ -163,25 +170,7 @@ pub fn score_site(findings: &[Finding], veto: &VetoCounts, cfg: &ScoringConfig) 
         }
     }
     for f in findings.iter().filter(|f| f.severity == Severity::Veto) {
-        let (indicator, value, threshold) = match f.check {
-            "homepage_not_updated" => (
-                "首页不更新".to_string(),
-                match f.evidence["days_since_update"].as_i64() {
-                    Some(d) => format!("最近更新 {d} 天前"),
-                    None => "首页无带日期的信息".to_string(),
-                },
-                "14 天内有更新".to_string(),
-            ),
-            "site_unreachable" => (
-                "站点无法访问".to_string(),
-                match f.evidence["rate"].as_f64() {
-                    Some(r) => format!("失败率 {:.1}%", r * 100.0),
-                    None => "首页无法访问".to_string(),
-                },
-                "失败率 < 5%".to_string(),
-            ),
-            other => (other.to_string(), f.url.clone(), String::new()),
-        };
+        let (indicator, value, threshold) = crate::wording::veto_item(f);
         vetoes.push(VetoHit {
             key: f.check.to_string(),
             indicator,

@@ -27,6 +27,7 @@ use crate::checks::columns::{
     VETO_NEWS_NOTICE_POLICY, VETO_STALE,
 };
 use crate::checks::{Finding, BROKEN_LINK, LINK_NEEDS_REVIEW};
+use crate::wording;
 
 /// Errors writing reports.
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +109,7 @@ pub const BROKEN_LINKS_COLUMNS: &[(&str, &str)] = &[
     ("链接文字", "link_text"),
     ("元素", "element"),
     ("状态码", "status"),
-    ("错误", "error"),
+    ("打开结果", "error"),
     ("首页链接", "on_homepage"),
     ("站内链接", "internal"),
     ("尝试次数", "attempts"),
@@ -143,29 +144,18 @@ pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
         .map(|f| {
             let e = &f.evidence;
             let review = f.check == LINK_NEEDS_REVIEW;
-            let mut error = text(&e["error"]);
-            if let Some(reason) = e["reason"].as_str() {
-                if !error.contains(reason) {
-                    if !error.is_empty() {
-                        error.push_str("; ");
-                    }
-                    error.push_str(reason);
-                }
-            }
             vec![
                 f.id.clone(),
-                if review {
-                    "需人工核查"
-                } else {
-                    "链接不可用"
-                }
-                .to_string(),
+                wording::check_name(f.check).to_string(),
                 f.page_url.clone(),
                 f.url.clone(),
                 text(&e["link_text"]),
-                text(&e["element"]),
+                e["element"]
+                    .as_str()
+                    .map(wording::element)
+                    .unwrap_or_default(),
                 text(&e["status"]),
-                error,
+                wording::link_outcome(e),
                 yes_no(&e["on_homepage"]),
                 yes_no(&e["internal"]),
                 text(&e["attempts"]),
@@ -235,7 +225,10 @@ pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> 
                 f.url.clone(),
                 category,
                 text(&e["level"]),
-                text(&e["window"]),
+                e["window"]
+                    .as_str()
+                    .map(wording::window)
+                    .unwrap_or_default(),
                 text(&e["window_days"]),
                 text(&e["newest_item_date"]),
                 text(&e["newest_item_title"]),
@@ -403,7 +396,7 @@ pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScor
             score
                 .vetoes
                 .iter()
-                .map(|v| format!("{}（{}，阈值 {}）", v.indicator, v.value, v.threshold))
+                .map(|v| v.phrase())
                 .collect::<Vec<_>>()
                 .join("；")
         },

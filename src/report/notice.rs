@@ -16,39 +16,15 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::html::{check_label, escape, evidence_text, link};
+use super::html::{escape, link};
 use crate::checks::Finding;
 use crate::period::{PeriodReport, SiteReport, Status};
+use crate::wording::{advice, check_name, evidence};
 
 /// Whether a finding goes into the unit's notice: everything except `too_few_probes`, which is
 /// about the inspector's own probing, not about the site.
 pub fn for_the_unit(f: &Finding) -> bool {
     f.check != "too_few_probes"
-}
-
-/// What a webmaster should do about a problem of this check.
-pub fn advice(check: &str) -> &'static str {
-    match check {
-        "broken_link" => "打开“所在页面”，把失效链接改成正确地址；内容已撤下的，删除该链接或恢复原内容。",
-        "link_needs_review" => "服务器拒绝了检查程序（登录或访问限制）。请用浏览器打开该链接，确认普通访问者能否正常打开；不能打开的按失效链接处理。",
-        "stale_column" => "按栏目的更新周期发布新信息，信息须标注发布日期；确已不用的栏目请撤并，已结束的专题请归档。",
-        "empty_column" => "为该栏目发布应有的信息，或撤销、合并该栏目，不要保留空白栏目。",
-        "homepage_not_updated" => "首页须在两周内有新信息，请及时在首页发布本单位最新动态。",
-        "site_unreachable" => "检查服务器、网络和域名解析，保证首页全天可以打开；必要时联系主机或云服务商。",
-        "missing_metadata" => "在页面模板中补齐规定的元数据标签和页脚信息（网站标识码、ICP备案编号、公安备案号、主办单位等）。",
-        "metadata_mismatch" => "把页面和页脚中的网站标识码、ICP备案编号改成与登记一致的值。",
-        "suspect_date" => "核对该文章的真实发布日期，页面显示的日期与元数据须一致，不得改动发布日期。",
-        "missing_interpretation" => "为该政策文件发布解读材料，并与文件相互链接。",
-        "late_interpretation" => "解读应与文件同步发布，今后请同时审核、同时发布。",
-        "unlinked_interpretation" => "在文件页面和解读页面之间加上相互链接。",
-        "unanswered_message" => "尽快答复该留言，并在网站公开答复内容。",
-        "late_reply" => "按时限答复留言，今后在规定的工作日内办结。",
-        "solicitation_without_feedback" => "公布该征集调查的结果反馈（采纳情况和理由）。",
-        "tls_certificate" => "更换有效的 HTTPS 证书，并在到期前及时续期。",
-        "ipv6_not_ready" => "为网站域名配置 IPv6 地址（AAAA 记录）并保证 IPv6 访问正常。",
-        "too_few_probes" => "这不是网站的问题：检查方的可用性探测次数不足，无需整改。",
-        _ => "请按检查指标的要求整改。",
-    }
 }
 
 /// One notice, ready to render.
@@ -116,7 +92,7 @@ impl<'a> Notice<'a> {
             t.push_str(
                 &sc.vetoes
                     .iter()
-                    .map(|v| format!("{}（{}，阈值 {}）", v.indicator, v.value, v.threshold))
+                    .map(|v| v.phrase())
                     .collect::<Vec<_>>()
                     .join("；"),
             );
@@ -168,7 +144,7 @@ impl<'a> Notice<'a> {
             let _ = write!(
                 out,
                 "### {}（{} 处）\n\n怎么改：{}\n\n",
-                check_label(check),
+                check_name(check),
                 rows.len(),
                 advice(check)
             );
@@ -178,7 +154,7 @@ impl<'a> Notice<'a> {
                     out,
                     "{n}. <{}> — {}。{}。问题编号 {}",
                     f.url,
-                    md(&evidence_text(f)),
+                    md(&evidence(f)),
                     Self::status_text(*st, *days),
                     f.id
                 );
@@ -204,7 +180,7 @@ impl<'a> Notice<'a> {
                     out,
                     "{}. {}：<{}>（问题编号 {}）",
                     i + 1,
-                    check_label(f.check),
+                    check_name(f.check),
                     f.url,
                     f.id
                 );
@@ -228,7 +204,7 @@ impl<'a> Notice<'a> {
             let _ = write!(
                 out,
                 "<h3>{}（{} 处）</h3><p>怎么改：{}</p><ol start=\"{}\">",
-                check_label(check),
+                check_name(check),
                 rows.len(),
                 advice(check),
                 n + 1
@@ -239,7 +215,7 @@ impl<'a> Notice<'a> {
                     out,
                     "<li>{} — {}。{}。问题编号 {}</li>",
                     link(&f.url, &f.url),
-                    escape(&evidence_text(f)),
+                    escape(&evidence(f)),
                     Self::status_text(*st, *days),
                     escape(&f.id)
                 );
@@ -261,7 +237,7 @@ impl<'a> Notice<'a> {
                 let _ = write!(
                     out,
                     "<li>{}：{}（问题编号 {}）</li>",
-                    check_label(f.check),
+                    check_name(f.check),
                     link(&f.url, &f.url),
                     escape(&f.id)
                 );

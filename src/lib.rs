@@ -40,6 +40,7 @@ pub mod extract;
 pub mod page;
 pub mod period;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sample;

@@ -381,3 +381,71 @@ async fn a_crawl_stopped_then_killed_resumes_to_the_same_findings_without_refetc
         );
     }
 }
+
+/// Whether `text` holds a colour (SGR) escape such as `ESC[2m` or `ESC[32m`.
+fn has_colour_codes(text: &str) -> bool {
+    text.split('\x1b').skip(1).any(|rest| {
+        rest.strip_prefix('[').is_some_and(|r| {
+            let end = r.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|i| r[i..].starts_with('m'))
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_written_to_a_file_carry_no_terminal_colour_codes() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = write_targets(dir.path(), &sites, 50.0);
+    let out = dir.path().join("out");
+    let run = |extra_env: &[(&str, &str)], through_a_terminal: bool| {
+        let mut cmd = vec![
+            env!("CARGO_BIN_EXE_govpatrol").to_string(),
+            "crawl".into(),
+            "--fresh".into(),
+            "--as-of".into(),
+            "2026-11-25".into(),
+            "--site".into(),
+            "unit-b".into(),
+            "--targets".into(),
+            targets.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        let mut c = if through_a_terminal {
+            // `script` gives the command a pseudo-terminal, as a person's shell would.
+            let mut c = Command::new("script");
+            c.args(["-qec", &cmd.join(" "), "/dev/null"]);
+            c
+        } else {
+            let mut c = Command::new(cmd.remove(0));
+            c.args(&cmd);
+            c
+        };
+        c.env_remove("NO_COLOR").env_remove("RUST_LOG");
+        for (k, v) in extra_env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr)
+    };
+    // Into a file or a pipe (cron mail, `>> crawl.log`): plain lines.
+    let piped = run(&[], false);
+    assert!(piped.contains("findings written"), "{piped}");
+    assert!(!piped.contains('\x1b'), "escape codes in piped logs:\n{piped:?}");
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED the terminal half: no `script` (util-linux) to make a pseudo-terminal");
+        return;
+    }
+    // On a terminal: colour, unless NO_COLOR is set.
+    let tty = run(&[], true);
+    assert!(tty.contains("findings written"), "{tty}");
+    assert!(has_colour_codes(&tty), "no colour on a terminal:\n{tty:?}");
+    let no_color = run(&[("NO_COLOR", "1")], true);
+    assert!(no_color.contains("findings written"), "{no_color}");
+    assert!(
+        !has_colour_codes(&no_color),
+        "colour despite NO_COLOR:\n{no_color:?}"
+    );
+}

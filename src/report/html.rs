@@ -315,7 +315,11 @@ pub fn period_page(r: &PeriodReport) -> String {
                 escape(&s.summary.site),
                 escape(&v.indicator),
                 escape(&v.value),
-                escape(if v.threshold.is_empty() { "—" } else { &v.threshold })
+                escape(if v.threshold.is_empty() {
+                    "—"
+                } else {
+                    &v.threshold
+                })
             );
         }
         out.push_str("</table>");

@@ -295,7 +295,8 @@ pub struct PeriodReport {
     pub sample: Option<Sample>,
     /// Every period of the same kind in the history, oldest first.
     pub trend: Vec<TrendPoint>,
-    pub deadline_working_days: u32,
+    /// `[notice]`: issuing office, contact, rectification deadline in working days.
+    pub notice: crate::config::NoticeConfig,
     /// The working-day calendar deadlines are counted in (`[calendar]`).
     pub calendar: crate::calendar::Calendar,
 }
@@ -605,7 +606,7 @@ pub fn build(
         sites,
         sample,
         trend,
-        deadline_working_days: targets.scoring.deadline_working_days,
+        notice: targets.notice.clone(),
         calendar: targets.calendar.clone(),
     })
 }

@@ -57,8 +57,6 @@ pub struct ScoringConfig {
     pub other: f64,
     /// Share of the other deductions.
     pub other_cap: f64,
-    /// Working days the unit has to rectify, counted from the notice's date.
-    pub deadline_working_days: u32,
 }
 
 impl Default for ScoringConfig {
@@ -76,7 +74,6 @@ impl Default for ScoringConfig {
             metadata_cap: 5.0,
             other: 1.0,
             other_cap: 10.0,
-            deadline_working_days: 15,
         }
     }
 }

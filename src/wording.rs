@@ -769,7 +769,17 @@ pub fn veto_item(f: &Finding) -> (String, String, String) {
         ),
         "unanswered_message" => (
             "互动回应差：留言超过 3 个月未答复".into(),
-            message_sentence(f),
+            {
+                let mut t = val(&e["title"])
+                    .map_or_else(|| "留言".into(), |t| format!("留言{}", quoted(&t)));
+                if let Some(d) = day(&e["asked"]) {
+                    let _ = write!(t, "提交于 {d}");
+                }
+                if let Some(n) = e["waited_days"].as_i64() {
+                    let _ = write!(t, "，已 {n} 天未答复");
+                }
+                t
+            },
             "3 个月内答复".into(),
         ),
         "no_consultation_channel" => (

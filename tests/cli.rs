@@ -82,7 +82,17 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
             "{key} has no comment above it"
         );
     }
+    // Every [notice] key is there, set or (contact, phone) as a commented example.
+    for key in ["issuer", "contact", "phone", "deadline_working_days"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("{key} ="))
+                || l.starts_with(&format!("# {key} ="))),
+            "[notice] key {key} is not in targets.toml"
+        );
+    }
     let t = govpatrol::config::Targets::load("targets.toml".as_ref()).unwrap();
+    assert_eq!(t.notice.issuer, "生态环境部办公厅");
+    assert_eq!(t.notice.deadline_working_days, 15);
     let mee = t.sites.iter().find(|s| s.id == "mee").unwrap();
     assert_eq!(mee.messages.reply_days, 10);
     // Reply times count in the official calendar: New Year's Day is not a working day.
@@ -433,7 +443,10 @@ async fn logs_written_to_a_file_carry_no_terminal_colour_codes() {
     // Into a file or a pipe (cron mail, `>> crawl.log`): plain lines.
     let piped = run(&[], false);
     assert!(piped.contains("findings written"), "{piped}");
-    assert!(!piped.contains('\x1b'), "escape codes in piped logs:\n{piped:?}");
+    assert!(
+        !piped.contains('\x1b'),
+        "escape codes in piped logs:\n{piped:?}"
+    );
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("SKIPPED the terminal half: no `script` (util-linux) to make a pseudo-terminal");
         return;
@@ -448,4 +461,18 @@ async fn logs_written_to_a_file_carry_no_terminal_colour_codes() {
         !has_colour_codes(&no_color),
         "colour despite NO_COLOR:\n{no_color:?}"
     );
+}
+
+#[test]
+fn the_readme_targets_example_is_a_valid_configuration() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("```toml\n[defaults]")
+        .expect("README has a targets.toml example");
+    let body = &readme[start + "```toml\n".len()..];
+    let example = &body[..body.find("```").unwrap()];
+    let t = govpatrol::config::Targets::parse(example, "README.md".as_ref())
+        .unwrap_or_else(|e| panic!("README example: {e}"));
+    assert_eq!(t.notice.issuer, "生态环境部办公厅");
+    assert_eq!(t.notice.phone.as_deref(), Some("010-12345678"));
 }

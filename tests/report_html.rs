@@ -97,7 +97,7 @@ fn report() -> PeriodReport {
                 findings: 2,
             },
         ],
-        deadline_working_days: 15,
+        notice: Default::default(),
         calendar: govpatrol::calendar::Calendar::china(),
     }
 }
@@ -112,7 +112,7 @@ fn web_text_is_escaped_and_only_http_urls_are_links() {
     assert!(html.contains("仍未整改（已 31 天）"));
     let n = govpatrol::report::notice::Notice::new(&r, &r.sites[0]);
     assert!(!n.html().to_lowercase().contains("<script"));
-    assert!(n.markdown().contains("请于 2026-12-16 前完成整改"));
+    assert!(n.markdown().contains("请于 2026年12月16日 前完成整改"));
     assert!(n.markdown().contains("\\<script\\>"), "{}", n.markdown());
 }
 

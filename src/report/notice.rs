@@ -27,6 +27,17 @@ pub fn for_the_unit(f: &Finding) -> bool {
     f.check != "too_few_probes"
 }
 
+/// A date as a 公文 writes it (GB/T 9704: Arabic numerals, no leading zeros): `2026年12月6日`.
+///
+/// ```
+/// let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+/// assert_eq!(govpatrol::report::notice::date_zh(d), "2026年1月5日");
+/// ```
+pub fn date_zh(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// One notice, ready to render.
 pub struct Notice<'a> {
     pub report: &'a PeriodReport,
@@ -45,11 +56,12 @@ impl<'a> Notice<'a> {
             issued,
             deadline: report
                 .calendar
-                .add_working_days(issued, i64::from(report.deadline_working_days)),
+                .add_working_days(issued, i64::from(report.notice.deadline_working_days)),
         }
     }
 
-    fn groups(&self) -> BTreeMap<&'static str, Vec<&'a (Finding, Status, i64)>> {
+    /// The findings of the notice grouped by check (`too_few_probes` left out).
+    pub fn groups(&self) -> BTreeMap<&'static str, Vec<&'a (Finding, Status, i64)>> {
         let mut g: BTreeMap<&'static str, Vec<_>> = BTreeMap::new();
         for c in self.site.current.iter().filter(|c| for_the_unit(&c.0)) {
             g.entry(c.0.check).or_default().push(c);
@@ -57,7 +69,8 @@ impl<'a> Notice<'a> {
         g
     }
 
-    fn status_text(st: Status, days: i64) -> String {
+    /// How a problem stands: new, or notified before and still open (for how long).
+    pub fn status_text(st: Status, days: i64) -> String {
         match st {
             Status::New => "本期新发现".into(),
             Status::Open => format!("上期已通知，仍未整改（首次发现至今 {days} 天）"),
@@ -65,21 +78,60 @@ impl<'a> Notice<'a> {
         }
     }
 
-    fn deadline_text(&self) -> String {
+    /// The deadline sentence, counted in working days in the project's calendar.
+    pub fn deadline_text(&self) -> String {
         format!(
             "请于 {} 前完成整改（自本通知之日起 {} 个工作日，已扣除周末和法定节假日）。",
-            self.deadline, self.report.deadline_working_days
+            date_zh(self.deadline),
+            self.report.notice.deadline_working_days
         )
     }
 
-    const REPORT_BACK: &'static str = "整改完成后，请将整改情况报告（逐条说明整改措施，附整改后的页面地址）报送办公厅（网信办）。我们将在下次检查时逐条核验，未整改的问题将再次通报。";
+    /// How to report back: to the issuing office, with the contact when one is configured.
+    pub fn report_back(&self) -> String {
+        let n = &self.report.notice;
+        let mut t = format!(
+            "整改完成后，请将整改情况报告（逐条说明整改措施，附整改后的页面地址）报送{}。我们将在下次检查时逐条核验，未整改的问题将再次通报。",
+            n.issuer
+        );
+        if let Some(c) = self.contact_line() {
+            t.push_str(&c);
+            t.push('。');
+        }
+        t
+    }
 
-    fn intro(&self) -> String {
+    /// `联系人：张三，联系电话：010-…`; `None` when neither is configured (no empty field).
+    pub fn contact_line(&self) -> Option<String> {
+        let n = &self.report.notice;
+        let parts: Vec<String> = [
+            n.contact.as_ref().map(|c| format!("联系人：{c}")),
+            n.phone.as_ref().map(|p| format!("联系电话：{p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("，"))
+    }
+
+    /// The title of the notice: `关于…网站检查发现问题整改的通知`.
+    pub fn title(&self) -> String {
+        format!("关于{}网站检查发现问题整改的通知", self.site.name)
+    }
+
+    /// The issue date as a 公文 writes it: `2026年12月6日`.
+    pub fn issued_zh(&self) -> String {
+        date_zh(self.issued)
+    }
+
+    /// The opening paragraph: when and what was inspected, the verdict, score, veto items and
+    /// the counts of problems.
+    pub fn intro(&self) -> String {
         let s = self.site;
         let sc = &s.summary.score;
         let mut t = format!(
             "我们于 {} 对你单位主办的网站“{}”（{}）进行了{}（检查期 {}）。检查结论：{}，得分 {:.1}。",
-            s.as_of,
+            date_zh(s.as_of),
             s.name,
             s.url,
             self.report.period.label_zh(),
@@ -134,7 +186,8 @@ impl<'a> Notice<'a> {
             o
         };
         let mut out = format!(
-            "# 网站问题整改通知\n\n{}：\n\n{}\n\n",
+            "# {}\n\n{}：\n\n{}\n\n",
+            md(&self.title()),
             md(&s.owner),
             md(&self.intro())
         );
@@ -168,7 +221,7 @@ impl<'a> Notice<'a> {
             out,
             "## 整改期限\n\n{}\n\n## 整改反馈\n\n{}\n\n",
             self.deadline_text(),
-            Self::REPORT_BACK
+            md(&self.report_back())
         );
         out.push_str("## 上次通知以来已整改的问题\n\n");
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
@@ -186,7 +239,12 @@ impl<'a> Notice<'a> {
                 );
             }
         }
-        let _ = write!(out, "\n办公厅（网信办）\n{}\n", self.issued);
+        let _ = write!(
+            out,
+            "\n{}\n{}\n",
+            md(&self.report.notice.issuer),
+            self.issued_zh()
+        );
         out
     }
 
@@ -194,8 +252,8 @@ impl<'a> Notice<'a> {
     pub fn html(&self) -> String {
         let s = self.site;
         let mut out = format!(
-            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网站问题整改通知 {}</title><style>body{{font-family:'FangSong','Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;line-height:1.7}}h1{{text-align:center}}li{{margin:.3em 0;word-break:break-all}}@page{{size:A4;margin:20mm}}</style></head><body><h1>网站问题整改通知</h1><p>{}：</p><p>{}</p><h2>问题清单</h2>",
-            escape(&s.summary.site),
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{0}</title><style>body{{font-family:'FangSong','Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;line-height:1.7}}h1{{text-align:center}}li{{margin:.3em 0;word-break:break-all}}@page{{size:A4;margin:20mm}}</style></head><body><h1>{0}</h1><p>{1}：</p><p>{2}</p><h2>问题清单</h2>",
+            escape(&self.title()),
             escape(&s.owner),
             escape(&self.intro())
         );
@@ -226,7 +284,7 @@ impl<'a> Notice<'a> {
             out,
             "<h2>整改期限</h2><p>{}</p><h2>整改反馈</h2><p>{}</p><h2>上次通知以来已整改的问题</h2>",
             escape(&self.deadline_text()),
-            Self::REPORT_BACK
+            escape(&self.report_back())
         );
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
         if fixed.is_empty() {
@@ -246,8 +304,9 @@ impl<'a> Notice<'a> {
         }
         let _ = writeln!(
             out,
-            "<p style=\"text-align:right\">办公厅（网信办）<br>{}</p></body></html>",
-            self.issued
+            "<p style=\"text-align:right\">{}<br>{}</p></body></html>",
+            escape(&self.report.notice.issuer),
+            self.issued_zh()
         );
         out
     }

@@ -491,11 +491,15 @@ fn finish(
             continue;
         }
         let n = report::notice::Notice::new(&rep, s);
-        for (ext, text) in [("md", n.markdown()), ("html", n.html())] {
+        for (ext, bytes) in [
+            ("docx", report::docx::notice(&n)),
+            ("md", n.markdown().into_bytes()),
+            ("html", n.html().into_bytes()),
+        ] {
             let path = dir
                 .join("notices")
                 .join(format!("{}.{ext}", s.summary.site));
-            report::write_atomic(&path, text.as_bytes())?;
+            report::write_atomic(&path, &bytes)?;
             notices.push(path);
         }
     }

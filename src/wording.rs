@@ -204,9 +204,17 @@ pub fn redirect_chain(redirects: &Value, final_url: Option<&str>) -> Option<Stri
     Some(parts.join(" → "))
 }
 
-/// The element a link sits in, in words: `图片（img）`.
+/// The element a link sits in, in words, with the tag in brackets: `图片（img）`.
 pub fn element(e: &str) -> String {
-    let name = match e {
+    match element_name(e) {
+        Some(name) => format!("{name}（{e}）"),
+        None => e.to_string(),
+    }
+}
+
+/// The element a link sits in, in words only: `图片`.
+fn element_name(e: &str) -> Option<&'static str> {
+    Some(match e {
         "a" | "area" => "超链接",
         "img" => "图片",
         "script" => "脚本",
@@ -214,9 +222,8 @@ pub fn element(e: &str) -> String {
         "iframe" | "frame" => "内嵌页面",
         "embed" | "object" => "嵌入对象",
         "source" | "video" | "audio" => "音视频",
-        _ => return e.to_string(),
-    };
-    format!("{name}（{e}）")
+        _ => return None,
+    })
 }
 
 /// An update window (`14d`, `6mo`, `1y`) in words: `14 天`, `6 个月`, `1 年`.
@@ -256,17 +263,21 @@ pub fn link_outcome(e: &Value) -> String {
     t
 }
 
-/// The sentence for a link finding (`broken_link`, `link_needs_review`).
-fn link_sentence(f: &Finding) -> String {
+/// The sentence for a link finding (`broken_link`, `link_needs_review`); `with_page` names the
+/// page holding the link (left out where a column beside it shows the page).
+fn link_sentence(f: &Finding, with_page: bool) -> String {
     let e = &f.evidence;
     let mut t = String::new();
-    let what = val(&e["element"]).map_or_else(|| "链接".to_string(), |el| element(&el));
-    let place = if e["on_homepage"].as_bool() == Some(true) {
-        "首页".to_string()
+    let what = val(&e["element"])
+        .and_then(|el| element_name(&el))
+        .unwrap_or("链接");
+    if e["on_homepage"].as_bool() == Some(true) {
+        let _ = write!(t, "首页上的{what}");
+    } else if with_page {
+        let _ = write!(t, "页面 {} 上的{what}", f.page_url);
     } else {
-        format!("页面 {} ", f.page_url)
-    };
-    let _ = write!(t, "{place}上的{what}");
+        t.push_str(what);
+    }
     if let Some(text) = val(&e["link_text"]) {
         t.push_str(&quoted(&text));
     }
@@ -719,8 +730,18 @@ fn solicitation_sentence(f: &Finding) -> String {
 /// One sentence of facts about a finding, for a person: what was seen, where, since when it
 /// is a problem, measured against which limit. Never raw JSON.
 pub fn evidence(f: &Finding) -> String {
+    sentence(f, true)
+}
+
+/// [`evidence`] for a table that shows the page (`page_url`) in a column of its own: the
+/// sentence does not name the page again.
+pub fn evidence_beside_page(f: &Finding) -> String {
+    sentence(f, false)
+}
+
+fn sentence(f: &Finding, with_page: bool) -> String {
     let t = match f.check {
-        "broken_link" | "link_needs_review" => link_sentence(f),
+        "broken_link" | "link_needs_review" => link_sentence(f, with_page),
         "stale_column" | "empty_column" => column_sentence(f),
         "homepage_not_updated" => homepage_sentence(f),
         "site_unreachable" | "too_few_probes" => probes_sentence(f),

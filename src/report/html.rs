@@ -168,7 +168,7 @@ fn site_section(out: &mut String, s: &SiteReport) {
     let id = &s.summary.site;
     let _ = write!(
         out,
-        "<section class=\"site\" id=\"site-{0}\"><h3>{1}（{0}）</h3><p class=\"meta\">{2} · 检查时点 {3} · 上期 {4} · <a href=\"{0}/summary.csv\">summary.csv</a> · <a href=\"{0}/findings.jsonl\">findings.jsonl</a> · <a href=\"{0}/broken_links.csv\">broken_links.csv</a> · <a href=\"{0}/stale_columns.csv\">stale_columns.csv</a></p>",
+        "<section class=\"site\" id=\"site-{0}\"><h3>{1}（{0}）</h3><p class=\"meta\">{2} · 检查时点 {3} · 上期 {4} · <a href=\"{0}/findings.xlsx\">问题清单工作簿（findings.xlsx）</a> · <a href=\"{0}/summary.csv\">指标汇总（summary.csv）</a> · <a href=\"{0}/broken_links.csv\">链接问题（broken_links.csv）</a> · <a href=\"{0}/stale_columns.csv\">栏目更新（stale_columns.csv）</a> · <a href=\"{0}/findings.jsonl\">机读数据（findings.jsonl）</a></p>",
         escape(id),
         escape(&s.name),
         link(&s.url, &s.url),

@@ -8,16 +8,22 @@
 //! <out>/<period>/<site id>/summary.csv        one row per indicator: value, threshold, verdict
 //! <out>/<period>/<site id>/messages.csv       message findings ([`messages`])
 //! <out>/<period>/<site id>/solicitations.csv  every solicitation and its feedback
+//! <out>/<period>/<site id>/findings.xlsx      the workbook: the summary, then a sheet per check
 //! ```
+//!
+//! The CSV files and the workbook are rendered from the same [`Table`]s, so a sheet has its
+//! CSV's columns; every word a person reads comes from [`crate::wording`].
 //!
 //! Every file is written to a temporary name in the same folder and renamed into place
 //! ([`write_atomic`]). Site ids are validated by the config (`[a-z0-9_-]`), so a folder can never
 //! escape the output folder.
 
 pub mod csv;
+pub mod docx;
 pub mod html;
 pub mod messages;
 pub mod notice;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +43,12 @@ pub enum ReportError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("cannot render {path}: {source}")]
+    Xlsx {
+        path: PathBuf,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
     },
     #[error("cannot render {path}: {source}")]
     Csv {
@@ -127,6 +139,15 @@ fn yes_no(v: &serde_json::Value) -> String {
     .to_string()
 }
 
+/// The first of two values that is there, as text.
+fn val_or(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    if a.is_null() {
+        text(b)
+    } else {
+        text(a)
+    }
+}
+
 fn text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
@@ -135,12 +156,33 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
-/// The rows of `broken_links.csv`.
-pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = BROKEN_LINKS_COLUMNS.iter().map(|c| c.0).collect();
+/// A table as people read it: the Chinese header and the rows, rendered as a CSV file
+/// ([`Table::csv`]) and as a sheet of the workbook ([`xlsx`]) from the same rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with the Chinese labels of `columns` as its header.
+    pub fn new(columns: &[(&'static str, &str)], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            header: columns.iter().map(|c| c.0).collect(),
+            rows,
+        }
+    }
+
+    /// The bytes of the CSV file ([`csv::render`]).
+    pub fn csv(&self) -> Result<Vec<u8>, ::csv::Error> {
+        csv::render(&self.header, &self.rows)
+    }
+}
+
+/// The table of `broken_links.csv` over the given link findings.
+pub fn broken_links_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Table {
     let rows: Vec<Vec<String>> = findings
-        .iter()
-        .filter(|f| f.check == BROKEN_LINK || f.check == LINK_NEEDS_REVIEW)
+        .into_iter()
         .map(|f| {
             let e = &f.evidence;
             let review = f.check == LINK_NEEDS_REVIEW;
@@ -172,7 +214,17 @@ pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(BROKEN_LINKS_COLUMNS, rows)
+}
+
+/// Whether a finding is a row of `broken_links.csv`.
+pub fn is_link_finding(f: &Finding) -> bool {
+    f.check == BROKEN_LINK || f.check == LINK_NEEDS_REVIEW
+}
+
+/// The bytes of `broken_links.csv`: every link finding.
+pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
+    broken_links_table(findings.iter().filter(|f| is_link_finding(f))).csv()
 }
 
 /// Header of `stale_columns.csv`: Chinese label and the findings.jsonl key it shows.
@@ -195,12 +247,10 @@ pub const STALE_COLUMNS_COLUMNS: &[(&str, &str)] = &[
     ("观测时间", "observed_at"),
 ];
 
-/// The rows of `stale_columns.csv`: every `stale_column` and `empty_column` finding.
-pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = STALE_COLUMNS_COLUMNS.iter().map(|c| c.0).collect();
+/// The table of `stale_columns.csv` over the given column findings.
+pub fn stale_columns_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Table {
     let rows: Vec<Vec<String>> = findings
-        .iter()
-        .filter(|f| f.check == STALE_COLUMN || f.check == EMPTY_COLUMN)
+        .into_iter()
         .map(|f| {
             let e = &f.evidence;
             let category = e["category"]
@@ -221,7 +271,7 @@ pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> 
             };
             vec![
                 f.id.clone(),
-                text(&e["column_name"]),
+                val_or(&e["column_name"], &e["column"]),
                 f.url.clone(),
                 category,
                 text(&e["level"]),
@@ -247,7 +297,17 @@ pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> 
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(STALE_COLUMNS_COLUMNS, rows)
+}
+
+/// Whether a finding is a row of `stale_columns.csv`.
+pub fn is_column_finding(f: &Finding) -> bool {
+    f.check == STALE_COLUMN || f.check == EMPTY_COLUMN
+}
+
+/// The bytes of `stale_columns.csv`: every `stale_column` and `empty_column` finding.
+pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
+    stale_columns_table(findings.iter().filter(|f| is_column_finding(f))).csv()
 }
 
 /// One row of `summary.csv`.
@@ -424,7 +484,11 @@ pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScor
 
 /// The bytes of `summary.csv`.
 pub fn summary_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = SUMMARY_COLUMNS.iter().map(|c| c.0).collect();
+    summary_table(rows).csv()
+}
+
+/// The table of `summary.csv`.
+pub fn summary_table(rows: &[SummaryRow]) -> Table {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -438,7 +502,7 @@ pub fn summary_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, ::csv::Error> {
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(SUMMARY_COLUMNS, rows)
 }
 
 /// Header of `interpretations.csv` (Chinese label, stable English key).
@@ -644,5 +708,11 @@ pub fn write_site(
     write_csv(&dir, "broken_links.csv", broken_links_csv(findings))?;
     write_csv(&dir, "stale_columns.csv", stale_columns_csv(findings))?;
     write_csv(&dir, "summary.csv", summary_csv(summary))?;
+    let path = dir.join("findings.xlsx");
+    let bytes = xlsx::workbook(findings, summary).map_err(|source| ReportError::Xlsx {
+        path: path.clone(),
+        source,
+    })?;
+    write_atomic(&path, &bytes)?;
     Ok(dir)
 }

@@ -1,5 +1,5 @@
-//! Rectification notices (整改通知): one per site with findings, in Markdown and HTML
-//! (`<out>/<period>/notices/<site id>.md` and `.html`).
+//! Rectification notices (整改通知): one per site with findings, in Word, Markdown and HTML
+//! (`<out>/<period>/notices/<site id>.docx`, `.md` and `.html`).
 //!
 //! Content (outputs.md): the addressee (the site's owner), the period and check point, the
 //! verdict and score, the problems numbered and grouped by check with their URLs and evidence,
@@ -8,8 +8,9 @@
 //! holidays skipped, see [`crate::calendar`]), how to report back, and the problems
 //! fixed since the last notice.
 //!
-//! No Word file: no maintained Rust crate writes .docx well enough yet; the HTML opens in Word
-//! and WPS and can be saved as .docx from there.
+//! The Word file of the same notice, laid out as a 公文, is [`super::docx`]; the text of every
+//! part (title, opening, deadline, how to report back, contact) comes from [`Notice`], so the
+//! three files say the same.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -87,18 +88,20 @@ impl<'a> Notice<'a> {
         )
     }
 
-    /// How to report back: to the issuing office, with the contact when one is configured.
+    /// How to report back: to the issuing office.
     pub fn report_back(&self) -> String {
-        let n = &self.report.notice;
-        let mut t = format!(
+        format!(
             "整改完成后，请将整改情况报告（逐条说明整改措施，附整改后的页面地址）报送{}。我们将在下次检查时逐条核验，未整改的问题将再次通报。",
-            n.issuer
-        );
-        if let Some(c) = self.contact_line() {
-            t.push_str(&c);
-            t.push('。');
+            self.report.notice.issuer
+        )
+    }
+
+    /// [`Notice::report_back`] followed by the contact when one is configured.
+    fn report_back_and_contact(&self) -> String {
+        match self.contact_line() {
+            Some(c) => format!("{}{c}。", self.report_back()),
+            None => self.report_back(),
         }
-        t
     }
 
     /// `联系人：张三，联系电话：010-…`; `None` when neither is configured (no empty field).
@@ -221,7 +224,7 @@ impl<'a> Notice<'a> {
             out,
             "## 整改期限\n\n{}\n\n## 整改反馈\n\n{}\n\n",
             self.deadline_text(),
-            md(&self.report_back())
+            md(&self.report_back_and_contact())
         );
         out.push_str("## 上次通知以来已整改的问题\n\n");
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
@@ -284,7 +287,7 @@ impl<'a> Notice<'a> {
             out,
             "<h2>整改期限</h2><p>{}</p><h2>整改反馈</h2><p>{}</p><h2>上次通知以来已整改的问题</h2>",
             escape(&self.deadline_text()),
-            escape(&self.report_back())
+            escape(&self.report_back_and_contact())
         );
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
         if fixed.is_empty() {

@@ -371,13 +371,17 @@ fn probes_sentence(f: &Finding) -> String {
         if let Some(min) = e["min_probes_per_day"].as_u64() {
             let _ = write!(t, "，少于每天 {min} 次");
         }
-        if let Some(avg) = e["probes_per_day"].as_f64() {
-            let _ = write!(t, "（日均 {avg:.1} 次）");
+        let mut facts: Vec<String> = Vec::new();
+        if let (Some(a), Some(b)) = (day(&e["from"]), day(&e["to"])) {
+            facts.push(format!("{a} 至 {b}"));
         }
-        let _ = write!(
-            t,
-            "{span}，不足以判断网站能否访问。请让 govpatrol probe 每 30 分钟运行一次"
-        );
+        if let Some(avg) = e["probes_per_day"].as_f64() {
+            facts.push(format!("日均 {avg:.1} 次"));
+        }
+        if !facts.is_empty() {
+            let _ = write!(t, "（{}）", facts.join("，"));
+        }
+        t.push_str("，不足以判断网站能否访问；请每 30 分钟运行一次 govpatrol probe");
         return t;
     }
     let mut t = format!(

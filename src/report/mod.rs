@@ -358,10 +358,9 @@ pub fn summary_rows(
         Some(h) => row(
             "首页不更新",
             "homepage_not_updated",
-            match (&h.newest, h.days_since_update) {
-                (Some(n), Some(days)) => format!(
-                    "最新信息 {}（{days} 天前）{}",
-                    n.date.map(|d| d.to_string()).unwrap_or_default(),
+            match (h.newest.as_ref().and_then(|n| n.date), h.days_since_update) {
+                (Some(date), Some(days)) => format!(
+                    "最新信息 {date}（{days} 天前）{}",
                     if h.navigation_only {
                         "，首页为导航页，按二级页面计"
                     } else {
@@ -656,8 +655,8 @@ pub fn interpretation_rows(r: &crate::checks::interpretations::Report) -> Vec<Su
                     format!("：{}", reasons.join("、"))
                 }
             ),
-            threshold: String::new(),
-            verdict: String::new(),
+            threshold: "统计项，不设阈值".into(),
+            verdict: "统计".into(),
             deduction: String::new(),
         },
         SummaryRow {

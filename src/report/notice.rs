@@ -4,9 +4,10 @@
 //! Content (outputs.md): the addressee (the site's owner), the period and check point, the
 //! verdict and score, the problems numbered and grouped by check with their URLs and evidence,
 //! what to do for each in plain words for a webmaster, the deadline (`deadline_working_days` of
-//! `[scoring]`, default 15 working days after the issue date — weekends and the official public
-//! holidays skipped, see [`crate::calendar`]), how to report back, and the problems
-//! fixed since the last notice.
+//! `[notice]`, default 15 working days after the issue date — weekends and the official public
+//! holidays skipped, see [`crate::calendar`]), how to report back to the issuing office and whom
+//! to call (`[notice]`, [`crate::config::NoticeConfig`]), and the problems fixed since the last
+//! notice. Every name and evidence sentence comes from [`crate::wording`].
 //!
 //! The Word file of the same notice, laid out as a 公文, is [`super::docx`]; the text of every
 //! part (title, opening, deadline, how to report back, contact) comes from [`Notice`], so the

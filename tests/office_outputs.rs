@@ -10,7 +10,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
@@ -18,18 +18,6 @@ use common::*;
 use govpatrol::config::Targets;
 use govpatrol::period::{self, Period};
 use govpatrol::sample::SampleSites;
-
-fn which(names: &[&str]) -> Option<PathBuf> {
-    names.iter().find_map(|b| {
-        let o = Command::new("sh")
-            .args(["-c", &format!("command -v {b}")])
-            .output()
-            .ok()?;
-        o.status
-            .success()
-            .then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-    })
-}
 
 /// The text of a PDF as `pdftotext` reads it, with every space and line break removed (a PDF
 /// breaks lines wherever the layout did).
@@ -51,21 +39,8 @@ fn squeeze(s: &str) -> String {
 fn chromium_text(bin: &Path, page: &Path) -> String {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("page.pdf");
-    let o = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
+    let o = headless_chromium(bin, &dir.path().join("profile"))
+        .arg("--no-pdf-header-footer")
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", page.display()))
         .output()
@@ -193,7 +168,7 @@ async fn the_office_reads_the_verdict_and_the_evidence_in_every_format() {
                     assert!(!text.contains("unanswered_message") && !text.contains("{\""));
                 }
             }
-            match which(&["chromium", "chromium-browser", "google-chrome"]) {
+            match chromium() {
                 None => {
                     eprintln!("SKIPPED the browser check: no chromium (apt-get install chromium)")
                 }

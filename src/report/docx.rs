@@ -207,6 +207,36 @@ fn cell_margins() -> TableCellMargins {
     TableCellMargins::new().margin(28, 57, 28, 57)
 }
 
+/// The header row of a table: labels in 黑体, centred; never split over two pages.
+fn header_row(labels: &[&str], widths: &[i32]) -> TableRow {
+    TableRow::new(
+        labels
+            .iter()
+            .zip(widths)
+            .map(|(h, w)| {
+                cell(
+                    Paragraph::new().align(AlignmentType::Center).add_run(run(
+                        h,
+                        HEADING_FONT,
+                        SIZE_5,
+                    )),
+                    *w,
+                )
+            })
+            .collect(),
+    )
+    .cant_split()
+}
+
+/// A table across the type area with fixed column widths (twips).
+fn table(rows: Vec<TableRow>, widths: &[i32]) -> Table {
+    Table::new(rows)
+        .margins(cell_margins())
+        .set_grid(widths.iter().map(|w| *w as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .width(TYPE_WIDTH as usize, WidthType::Dxa)
+}
+
 /// The problems table of the attachment.
 fn problems_table(rows: &[&(Finding, Status, i64)]) -> Table {
     // 10 + 16 + 31 + 25 + 39 + 22 + 13 = 156 mm: a date fits on one line, so does 序号.
@@ -228,23 +258,7 @@ fn problems_table(rows: &[&(Finding, Status, i64)]) -> Table {
         "首次发现",
         "状态",
     ];
-    let mut out = vec![TableRow::new(
-        header
-            .iter()
-            .zip(widths)
-            .map(|(h, w)| {
-                cell(
-                    Paragraph::new().align(AlignmentType::Center).add_run(run(
-                        h,
-                        HEADING_FONT,
-                        SIZE_5,
-                    )),
-                    w,
-                )
-            })
-            .collect(),
-    )
-    .cant_split()];
+    let mut out = vec![header_row(&header, &widths)];
     for (i, (f, st, days)) in rows.iter().enumerate() {
         let page = if f.page_url == f.url {
             text_cell("同左", widths[3], BODY_FONT)
@@ -272,31 +286,15 @@ fn problems_table(rows: &[&(Finding, Status, i64)]) -> Table {
             ),
         ]));
     }
-    Table::new(out)
-        .margins(cell_margins())
-        .set_grid(widths.iter().map(|w| *w as usize).collect())
-        .layout(TableLayoutType::Fixed)
-        .width(TYPE_WIDTH as usize, WidthType::Dxa)
+    table(out, &widths)
 }
 
 /// The table of problems fixed since the last notice.
 fn fixed_table(fixed: &[&Finding]) -> Table {
     let widths = [mm(10.0), mm(30.0), mm(96.0), mm(20.0)];
-    let mut rows = vec![TableRow::new(
-        ["序号", "检查项", "问题对象", "首次发现"]
-            .iter()
-            .zip(widths)
-            .map(|(h, w)| {
-                cell(
-                    Paragraph::new().align(AlignmentType::Center).add_run(run(
-                        h,
-                        HEADING_FONT,
-                        SIZE_5,
-                    )),
-                    w,
-                )
-            })
-            .collect(),
+    let mut rows = vec![header_row(
+        &["序号", "检查项", "问题对象", "首次发现"],
+        &widths,
     )];
     for (i, f) in fixed.iter().enumerate() {
         rows.push(TableRow::new(vec![
@@ -310,11 +308,7 @@ fn fixed_table(fixed: &[&Finding]) -> Table {
             ),
         ]));
     }
-    Table::new(rows)
-        .margins(cell_margins())
-        .set_grid(widths.iter().map(|w| *w as usize).collect())
-        .layout(TableLayoutType::Fixed)
-        .width(TYPE_WIDTH as usize, WidthType::Dxa)
+    table(rows, &widths)
 }
 
 /// `— 1 —` in 4号 宋体, one character in from the outer edge.

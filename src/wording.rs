@@ -572,7 +572,8 @@ fn document(e: &Value) -> String {
         None => "政策文件".to_string(),
     };
     let mut facts = Vec::new();
-    if let Some(n) = val(&e["doc_number"]) {
+    // The 文号 once: not again when the title already carries it.
+    if let Some(n) = val(&e["doc_number"]).filter(|n| !t.contains(n.as_str())) {
         facts.push(n);
     }
     if let Some(d) = day(&e["date"]) {

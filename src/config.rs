@@ -23,6 +23,12 @@
 //! `exclude_titles` (title patterns of documents that need no interpretation; replaces the
 //! defaults).
 //!
+//! `[notice]` (optional) says who issues the rectification notices and how units answer:
+//! `issuer` (发文机关, the office named in the notice's header and signature, default
+//! 办公厅（网信办）), `contact` and `phone` (the person units call; left out of the notice when
+//! not set) and `deadline_working_days` (15: the rectification deadline, counted in the
+//! `[calendar]` from the notice's date). See [`NoticeConfig`].
+//!
 //! `[calendar]` (optional) adds `holidays` and `workdays` (`"YYYY-MM-DD"`) to China's official
 //! 2025–2026 holidays and make-up working days ([`crate::calendar`]): the one working-day
 //! calendar of message reply times, interpretation delays and rectification deadlines.
@@ -288,6 +294,92 @@ impl Site {
     }
 }
 
+/// `[notice]`: who issues the rectification notices (整改通知) and how units answer them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeConfig {
+    /// The issuing office (发文机关), named in the header, the signature and "报送…".
+    pub issuer: String,
+    /// The person units contact (联系人); left out of the notice when not set.
+    pub contact: Option<String>,
+    /// Their telephone (联系电话); left out of the notice when not set.
+    pub phone: Option<String>,
+    /// Working days a unit has to rectify, counted from the notice's date in the `[calendar]`.
+    pub deadline_working_days: u32,
+}
+
+impl Default for NoticeConfig {
+    fn default() -> Self {
+        NoticeConfig {
+            issuer: "办公厅（网信办）".into(),
+            contact: None,
+            phone: None,
+            deadline_working_days: 15,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotice {
+    issuer: Option<Spanned<String>>,
+    contact: Option<Spanned<String>>,
+    phone: Option<Spanned<String>>,
+    deadline_working_days: Option<Spanned<i64>>,
+}
+
+impl RawNotice {
+    /// Validates every key; `err` names the file, line and key.
+    fn resolve<E>(
+        self,
+        err: &impl Fn(std::ops::Range<usize>, Option<&str>, String) -> E,
+    ) -> Result<NoticeConfig, E> {
+        let mut n = NoticeConfig::default();
+        let text = |v: Spanned<String>, key: &str, max: usize| {
+            let t = v.get_ref().trim().to_string();
+            if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+                Err(err(
+                    v.span(),
+                    Some(key),
+                    format!("must be one line of 1 to {max} characters"),
+                ))
+            } else {
+                Ok(t)
+            }
+        };
+        if let Some(v) = self.issuer {
+            n.issuer = text(v, "issuer", 40)?;
+        }
+        if let Some(v) = self.contact {
+            n.contact = Some(text(v, "contact", 20)?);
+        }
+        if let Some(v) = self.phone {
+            let span = v.span();
+            let p = text(v, "phone", 40)?;
+            let digits = p.chars().filter(char::is_ascii_digit).count();
+            let allowed = |c: char| c.is_ascii_digit() || " -+()（）、,，转/".contains(c);
+            if digits < 7 || !p.chars().all(allowed) {
+                return Err(err(
+                    span,
+                    Some("phone"),
+                    format!("{p:?} is not a telephone number (digits, spaces, - + ( ) and 转 for an extension)"),
+                ));
+            }
+            n.phone = Some(p);
+        }
+        if let Some(d) = self.deadline_working_days {
+            if !(1..=120).contains(d.get_ref()) {
+                return Err(err(
+                    d.span(),
+                    Some("deadline_working_days"),
+                    "must be a number of working days from 1 to 120".into(),
+                ));
+            }
+            n.deadline_working_days = *d.get_ref() as u32;
+        }
+        Ok(n)
+    }
+}
+
 /// The whole `targets.toml`, resolved.
 #[derive(Debug, Clone)]
 pub struct Targets {
@@ -301,6 +393,8 @@ pub struct Targets {
     /// `[calendar]`: the working days every deadline counts (also in `interpretation` and each
     /// site's message rules).
     pub calendar: crate::calendar::Calendar,
+    /// `[notice]`: the issuing office, its contact, the rectification deadline.
+    pub notice: NoticeConfig,
 }
 
 #[derive(Deserialize)]
@@ -334,6 +428,7 @@ struct RawTargets {
     scoring: Option<crate::score::ScoringConfig>,
     interpretation: Option<RawInterpretation>,
     calendar: Option<RawCalendar>,
+    notice: Option<RawNotice>,
 }
 
 #[derive(Deserialize)]
@@ -414,7 +509,11 @@ impl Targets {
         };
         let raw: RawTargets = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            err(span, None, e.message().trim().to_string())
+            let mut message = e.message().trim().to_string();
+            if message.contains("`deadline_working_days`") {
+                message.push_str(" (the rectification deadline is now set in [notice])");
+            }
+            err(span, None, message)
         })?;
 
         let mut defaults = Settings::default();
@@ -645,6 +744,10 @@ impl Targets {
             }
         }
         interpretation.calendar = calendar.clone();
+        let notice = match raw.notice {
+            Some(n) => n.resolve(&err)?,
+            None => NoticeConfig::default(),
+        };
         Ok(Targets {
             path: path.to_path_buf(),
             defaults,
@@ -652,6 +755,7 @@ impl Targets {
             scoring: raw.scoring.unwrap_or_default(),
             interpretation,
             calendar,
+            notice,
         })
     }
 
@@ -786,6 +890,38 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("reply_days"), "{e}");
+    }
+
+    #[test]
+    fn the_notice_table_is_validated_with_file_line_and_key() {
+        let t = parse(&format!(
+            "[notice]\nissuer = \"生态环境部办公厅\"\ncontact = \"张三\"\nphone = \"010-65645000 转 123\"\ndeadline_working_days = 10\n{SITE}"
+        ))
+        .unwrap();
+        assert_eq!(t.notice.issuer, "生态环境部办公厅");
+        assert_eq!(t.notice.contact.as_deref(), Some("张三"));
+        assert_eq!(t.notice.deadline_working_days, 10);
+        assert_eq!(parse(SITE).unwrap().notice, NoticeConfig::default());
+        for (bad, key, line) in [
+            ("phone = \"call me\"", "phone", 2),
+            ("deadline_working_days = 0", "deadline_working_days", 2),
+            ("issuer = \"\"", "issuer", 2),
+            ("contact = \"a\\nb\"", "contact", 2),
+            ("fax = \"1\"", "fax", 2),
+        ] {
+            let e = parse(&format!("[notice]\n{bad}\n{SITE}"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with(&format!("t.toml:{line}:")) && e.contains(&format!("`{key}`")),
+                "{bad}: {e}"
+            );
+        }
+        // The deadline's old place says where it went.
+        let e = parse(&format!("[scoring]\ndeadline_working_days = 15\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml:2:") && e.contains("[notice]"), "{e}");
     }
 
     #[test]

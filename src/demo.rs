@@ -30,6 +30,10 @@ pub fn targets_toml(sites: &SampleSites, rps: f64) -> String {
         "\n[calendar]\nholidays = [{}]\n",
         holidays.join(", ")
     ));
+    // The sample ministry's general office issues the notices (a made-up contact).
+    t.push_str(
+        "\n[notice]\nissuer = \"示例生态环境部办公厅\"\ncontact = \"王明\"\nphone = \"010-12345678\"\ndeadline_working_days = 15\n",
+    );
     for s in &sites.sites {
         t.push_str(&format!(
             "\n[[site]]\nid = {:?}\nname = {:?}\nurl = {:?}\nrole = {:?}\nowner = {:?}\n",

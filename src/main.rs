@@ -224,7 +224,13 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
-        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal: never into cron mail or `>> crawl.log`.
+        .with_ansi(govpatrol::progress::colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        ))
+        // Log lines are drawn above the progress bars, not through them.
+        .with_writer(|| govpatrol::progress::LogWriter)
         .with_target(false)
         .init();
     let rt = match tokio::runtime::Runtime::new() {

@@ -295,7 +295,8 @@ pub struct PeriodReport {
     pub sample: Option<Sample>,
     /// Every period of the same kind in the history, oldest first.
     pub trend: Vec<TrendPoint>,
-    pub deadline_working_days: u32,
+    /// `[notice]`: issuing office, contact, rectification deadline in working days.
+    pub notice: crate::config::NoticeConfig,
     /// The working-day calendar deadlines are counted in (`[calendar]`).
     pub calendar: crate::calendar::Calendar,
 }
@@ -490,11 +491,15 @@ fn finish(
             continue;
         }
         let n = report::notice::Notice::new(&rep, s);
-        for (ext, text) in [("md", n.markdown()), ("html", n.html())] {
+        for (ext, bytes) in [
+            ("docx", report::docx::notice(&n)),
+            ("md", n.markdown().into_bytes()),
+            ("html", n.html().into_bytes()),
+        ] {
             let path = dir
                 .join("notices")
                 .join(format!("{}.{ext}", s.summary.site));
-            report::write_atomic(&path, text.as_bytes())?;
+            report::write_atomic(&path, &bytes)?;
             notices.push(path);
         }
     }
@@ -605,7 +610,7 @@ pub fn build(
         sites,
         sample,
         trend,
-        deadline_working_days: targets.scoring.deadline_working_days,
+        notice: targets.notice.clone(),
         calendar: targets.calendar.clone(),
     })
 }

@@ -211,8 +211,6 @@ pub async fn crawl_period(
         targets.defaults.allow_private,
     );
     let fetcher = Arc::new(Fetcher::new(&ua, max_conn, guard));
-    let bars = opts.progress_bars.then(indicatif::MultiProgress::new);
-
     let mut tasks = tokio::task::JoinSet::new();
     for (i, site) in targets.sites.iter().enumerate() {
         let site = Arc::new(site.clone());
@@ -220,18 +218,9 @@ pub async fn crawl_period(
         let (fetcher, writer, stop) = (fetcher.clone(), writer.clone(), stop.clone());
         let (db, period, opts) = (db.clone(), period.clone(), opts.clone());
         let interp = targets.interpretation.clone();
-        let bar = bars.as_ref().map(|m| {
-            let b = m.add(indicatif::ProgressBar::new_spinner());
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {prefix:<12} {elapsed:>4} {msg}",
-                )
-                .expect("template"),
-            );
-            b.set_prefix(site.id.clone());
-            b.enable_steady_tick(Duration::from_millis(200));
-            b
-        });
+        let bar = opts
+            .progress_bars
+            .then(|| crate::progress::site_bar(&site.id));
         tasks.spawn(async move {
             let r = inspect_site(
                 site,
@@ -1232,17 +1221,23 @@ fn spawn_progress(
         loop {
             tokio::time::sleep(Duration::from_millis(250)).await;
             tick += 1;
-            let msg = format!(
-                "{} of {} URLs fetched, {} pages parsed, {} failures so far",
+            let (done, seen) = (
                 p.done.load(Ordering::Relaxed),
                 p.seen.load(Ordering::Relaxed),
+            );
+            let (pages, failures) = (
                 p.pages.load(Ordering::Relaxed),
-                p.failures.load(Ordering::Relaxed)
+                p.failures.load(Ordering::Relaxed),
             );
             if let Some(b) = &bar {
-                b.set_message(msg);
+                b.set_length(seen as u64);
+                b.set_position(done as u64);
+                b.set_message(format!("{pages} pages parsed, {failures} failures so far"));
             } else if lines && tick.is_multiple_of(40) {
-                tracing::info!(site = %site, "{msg}");
+                tracing::info!(
+                    site = %site,
+                    "{done} of {seen} URLs fetched, {pages} pages parsed, {failures} failures so far"
+                );
             }
         }
     })

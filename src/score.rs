@@ -57,8 +57,6 @@ pub struct ScoringConfig {
     pub other: f64,
     /// Share of the other deductions.
     pub other_cap: f64,
-    /// Working days the unit has to rectify, counted from the notice's date.
-    pub deadline_working_days: u32,
 }
 
 impl Default for ScoringConfig {
@@ -76,7 +74,6 @@ impl Default for ScoringConfig {
             metadata_cap: 5.0,
             other: 1.0,
             other_cap: 10.0,
-            deadline_working_days: 15,
         }
     }
 }
@@ -112,6 +109,13 @@ pub struct SiteScore {
     /// 100 minus the deductions (shown even when a veto fails the site).
     pub score: f64,
     pub pass: bool,
+}
+
+impl VetoHit {
+    /// `指标（测量值，阈值 X）` as the verdict and the notice say it (no empty part).
+    pub fn phrase(&self) -> String {
+        crate::wording::veto_phrase(&self.indicator, &self.value, &self.threshold)
+    }
 }
 
 impl SiteScore {
@@ -163,25 +167,7 @@ pub fn score_site(findings: &[Finding], veto: &VetoCounts, cfg: &ScoringConfig) 
         }
     }
     for f in findings.iter().filter(|f| f.severity == Severity::Veto) {
-        let (indicator, value, threshold) = match f.check {
-            "homepage_not_updated" => (
-                "首页不更新".to_string(),
-                match f.evidence["days_since_update"].as_i64() {
-                    Some(d) => format!("最近更新 {d} 天前"),
-                    None => "首页无带日期的信息".to_string(),
-                },
-                "14 天内有更新".to_string(),
-            ),
-            "site_unreachable" => (
-                "站点无法访问".to_string(),
-                match f.evidence["rate"].as_f64() {
-                    Some(r) => format!("失败率 {:.1}%", r * 100.0),
-                    None => "首页无法访问".to_string(),
-                },
-                "失败率 < 5%".to_string(),
-            ),
-            other => (other.to_string(), f.url.clone(), String::new()),
-        };
+        let (indicator, value, threshold) = crate::wording::veto_item(f);
         vetoes.push(VetoHit {
             key: f.check.to_string(),
             indicator,

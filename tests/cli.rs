@@ -82,7 +82,17 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
             "{key} has no comment above it"
         );
     }
+    // Every [notice] key is there, set or (contact, phone) as a commented example.
+    for key in ["issuer", "contact", "phone", "deadline_working_days"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("{key} ="))
+                || l.starts_with(&format!("# {key} ="))),
+            "[notice] key {key} is not in targets.toml"
+        );
+    }
     let t = govpatrol::config::Targets::load("targets.toml".as_ref()).unwrap();
+    assert_eq!(t.notice.issuer, "生态环境部办公厅");
+    assert_eq!(t.notice.deadline_working_days, 15);
     let mee = t.sites.iter().find(|s| s.id == "mee").unwrap();
     assert_eq!(mee.messages.reply_days, 10);
     // Reply times count in the official calendar: New Year's Day is not a working day.
@@ -380,4 +390,89 @@ async fn a_crawl_stopped_then_killed_resumes_to_the_same_findings_without_refetc
             "{url} was fetched again after the resume"
         );
     }
+}
+
+/// Whether `text` holds a colour (SGR) escape such as `ESC[2m` or `ESC[32m`.
+fn has_colour_codes(text: &str) -> bool {
+    text.split('\x1b').skip(1).any(|rest| {
+        rest.strip_prefix('[').is_some_and(|r| {
+            let end = r.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|i| r[i..].starts_with('m'))
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_written_to_a_file_carry_no_terminal_colour_codes() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = write_targets(dir.path(), &sites, 50.0);
+    let out = dir.path().join("out");
+    let run = |extra_env: &[(&str, &str)], through_a_terminal: bool| {
+        let mut cmd = vec![
+            env!("CARGO_BIN_EXE_govpatrol").to_string(),
+            "crawl".into(),
+            "--fresh".into(),
+            "--as-of".into(),
+            "2026-11-25".into(),
+            "--site".into(),
+            "unit-b".into(),
+            "--targets".into(),
+            targets.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        let mut c = if through_a_terminal {
+            // `script` gives the command a pseudo-terminal, as a person's shell would.
+            let mut c = Command::new("script");
+            c.args(["-qec", &cmd.join(" "), "/dev/null"]);
+            c
+        } else {
+            let mut c = Command::new(cmd.remove(0));
+            c.args(&cmd);
+            c
+        };
+        c.env_remove("NO_COLOR").env_remove("RUST_LOG");
+        for (k, v) in extra_env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr)
+    };
+    // Into a file or a pipe (cron mail, `>> crawl.log`): plain lines.
+    let piped = run(&[], false);
+    assert!(piped.contains("findings written"), "{piped}");
+    assert!(
+        !piped.contains('\x1b'),
+        "escape codes in piped logs:\n{piped:?}"
+    );
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED the terminal half: no `script` (util-linux) to make a pseudo-terminal");
+        return;
+    }
+    // On a terminal: colour, unless NO_COLOR is set.
+    let tty = run(&[], true);
+    assert!(tty.contains("findings written"), "{tty}");
+    assert!(has_colour_codes(&tty), "no colour on a terminal:\n{tty:?}");
+    let no_color = run(&[("NO_COLOR", "1")], true);
+    assert!(no_color.contains("findings written"), "{no_color}");
+    assert!(
+        !has_colour_codes(&no_color),
+        "colour despite NO_COLOR:\n{no_color:?}"
+    );
+}
+
+#[test]
+fn the_readme_targets_example_is_a_valid_configuration() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("```toml\n[defaults]")
+        .expect("README has a targets.toml example");
+    let body = &readme[start + "```toml\n".len()..];
+    let example = &body[..body.find("```").unwrap()];
+    let t = govpatrol::config::Targets::parse(example, "README.md".as_ref())
+        .unwrap_or_else(|e| panic!("README example: {e}"));
+    assert_eq!(t.notice.issuer, "生态环境部办公厅");
+    assert_eq!(t.notice.phone.as_deref(), Some("010-12345678"));
 }

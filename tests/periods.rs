@@ -88,7 +88,7 @@ async fn two_months_track_new_open_and_fixed_problems() {
     assert!(summary.contains("扣分：链接不可用"), "{summary}");
     let md = read(&out.join("2026-11/notices/portal.md"));
     assert!(md.contains(portal.owner.as_str()));
-    assert!(md.contains("请于 2026-12-16 前完成整改"), "{md}");
+    assert!(md.contains("请于 2026年12月16日 前完成整改"), "{md}");
     assert_notice_lists(&md, portal);
     assert!(out.join("2026-11/notices/portal.html").exists());
 

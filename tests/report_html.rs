@@ -4,9 +4,11 @@
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without the binary the browser test says
 //! so and skips; the escaping is still checked on the HTML itself.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
+use std::path::PathBuf;
+
+use common::{chromium, headless_chromium};
 use govpatrol::checks::{Finding, Severity};
 use govpatrol::config::Role;
 use govpatrol::period::{Period, PeriodReport, SiteReport, Status, TrendPoint};
@@ -97,7 +99,7 @@ fn report() -> PeriodReport {
                 findings: 2,
             },
         ],
-        deadline_working_days: 15,
+        notice: Default::default(),
         calendar: govpatrol::calendar::Calendar::china(),
     }
 }
@@ -112,22 +114,8 @@ fn web_text_is_escaped_and_only_http_urls_are_links() {
     assert!(html.contains("仍未整改（已 31 天）"));
     let n = govpatrol::report::notice::Notice::new(&r, &r.sites[0]);
     assert!(!n.html().to_lowercase().contains("<script"));
-    assert!(n.markdown().contains("请于 2026-12-16 前完成整改"));
+    assert!(n.markdown().contains("请于 2026年12月16日 前完成整改"));
     assert!(n.markdown().contains("\\<script\\>"), "{}", n.markdown());
-}
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|b| {
-            let o = Command::new("sh")
-                .args(["-c", &format!("command -v {b}")])
-                .output()
-                .ok()?;
-            o.status
-                .success()
-                .then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        })
 }
 
 #[test]
@@ -142,19 +130,8 @@ fn report_renders_in_headless_chromium() {
     let url = format!("file://{}", page.display());
     let run = |extra: &[&str]| {
         let profile = tempfile::tempdir().unwrap();
-        let o = Command::new(&bin)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--enable-logging=stderr",
-                "--v=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let o = headless_chromium(&bin, profile.path())
+            .args(["--enable-logging=stderr", "--v=0"])
             .args(extra)
             .arg(&url)
             .current_dir(dir.path())

@@ -92,6 +92,11 @@ const CHECKS: &[&str] = &[
     messages::NO_CONSULTATION_CHANNEL,
 ];
 
+/// Every check name this version writes.
+pub fn all_checks() -> &'static [&'static str] {
+    CHECKS
+}
+
 /// The static name of a check read back from the store.
 pub fn check_name(s: &str) -> &'static str {
     CHECKS

@@ -18,6 +18,7 @@ use std::fmt::Write;
 
 use crate::checks::Finding;
 use crate::period::{PeriodReport, SiteReport, Status, TrendPoint};
+use crate::wording::{check_name, evidence};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -45,118 +46,6 @@ pub fn link(url: &str, text: &str) -> String {
         )
     } else {
         escape(text)
-    }
-}
-
-/// The Chinese name of a check.
-pub fn check_label(check: &str) -> &'static str {
-    match check {
-        "broken_link" => "链接不可用",
-        "link_needs_review" => "链接需人工核查",
-        "stale_column" => "栏目不更新",
-        "empty_column" => "空白栏目",
-        "homepage_not_updated" => "首页不更新",
-        "missing_interpretation" => "政策文件缺少解读",
-        "late_interpretation" => "解读未同步发布",
-        "unlinked_interpretation" => "文件与解读未关联",
-        "unanswered_message" => "留言未答复",
-        "late_reply" => "留言答复超时",
-        "solicitation_without_feedback" => "征集调查无结果反馈",
-        "site_unreachable" => "站点无法访问",
-        "missing_metadata" => "页面元数据缺失",
-        "metadata_mismatch" => "网站标识码/备案号不符",
-        "suspect_date" => "发布日期存疑",
-        "too_few_probes" => "可用性探测次数不足",
-        "tls_certificate" => "HTTPS 证书问题",
-        "ipv6_not_ready" => "IPv6 未就绪",
-        _ => "其他问题",
-    }
-}
-
-/// One line of facts about a finding, for a person.
-pub fn evidence_text(f: &Finding) -> String {
-    let e = &f.evidence;
-    let s = |k: &str| match &e[k] {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(v) => v.clone(),
-        v => v.to_string(),
-    };
-    match f.check {
-        "broken_link" | "link_needs_review" => {
-            let mut parts = vec![format!("所在页面 {}", f.page_url)];
-            if !s("link_text").is_empty() {
-                parts.push(format!("链接文字「{}」", s("link_text")));
-            }
-            if !s("status").is_empty() {
-                parts.push(format!("HTTP 状态 {}", s("status")));
-            }
-            if !s("error").is_empty() {
-                parts.push(format!("错误：{}", s("error")));
-            }
-            parts.join("，")
-        }
-        "stale_column" | "empty_column" => {
-            let mut t = format!("栏目「{}」", s("column_name"));
-            if !s("newest_item_date").is_empty() {
-                let _ = write!(
-                    t,
-                    "，最新信息 {}（{} 天前）",
-                    s("newest_item_date"),
-                    s("days_since_update")
-                );
-            } else if f.check == "empty_column" {
-                t.push_str("，没有任何信息");
-            } else {
-                t.push_str("，信息无发布日期");
-            }
-            if !s("window").is_empty() {
-                let _ = write!(t, "，更新周期 {}", s("window"));
-            }
-            t
-        }
-        "homepage_not_updated" => match e["days_since_update"].as_i64() {
-            Some(d) => format!("首页最新信息是 {d} 天前发布的（要求 14 天内有更新）"),
-            None => "首页没有带日期的信息".to_string(),
-        },
-        "missing_metadata" => {
-            let examples: Vec<&str> = e["examples"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str()).take(3).collect())
-                .unwrap_or_default();
-            format!(
-                "缺少「{}」：检查 {} 个页面，{} 个缺少；例如 {}",
-                s("missing"),
-                s("pages_checked"),
-                s("pages_missing"),
-                examples.join("、")
-            )
-        }
-        "metadata_mismatch" => format!(
-            "{}「{}」与登记的「{}」不一致（{}）",
-            s("field"),
-            s("found"),
-            s("expected"),
-            s("where")
-        ),
-        "suspect_date" => format!(
-            "页面显示日期 {}，元数据日期 {}，网址中的日期 {}",
-            s("printed_date"),
-            s("meta_date"),
-            s("url_date")
-        ),
-        "site_unreachable" => format!(
-            "探测 {} 次，失败 {} 次（失败率 {}）",
-            s("probes"),
-            s("failures"),
-            s("rate")
-        ),
-        _ => {
-            let mut t = e.to_string();
-            if t.chars().count() > 300 {
-                t = t.chars().take(300).collect::<String>() + "…";
-            }
-            t
-        }
     }
 }
 
@@ -279,7 +168,7 @@ fn site_section(out: &mut String, s: &SiteReport) {
     let id = &s.summary.site;
     let _ = write!(
         out,
-        "<section class=\"site\" id=\"site-{0}\"><h3>{1}（{0}）</h3><p class=\"meta\">{2} · 检查时点 {3} · 上期 {4} · <a href=\"{0}/summary.csv\">summary.csv</a> · <a href=\"{0}/findings.jsonl\">findings.jsonl</a> · <a href=\"{0}/broken_links.csv\">broken_links.csv</a> · <a href=\"{0}/stale_columns.csv\">stale_columns.csv</a></p>",
+        "<section class=\"site\" id=\"site-{0}\"><h3>{1}（{0}）</h3><p class=\"meta\">{2} · 检查时点 {3} · 上期 {4} · <a href=\"{0}/findings.xlsx\">问题清单工作簿（findings.xlsx）</a> · <a href=\"{0}/summary.csv\">指标汇总（summary.csv）</a> · <a href=\"{0}/broken_links.csv\">链接问题（broken_links.csv）</a> · <a href=\"{0}/stale_columns.csv\">栏目更新（stale_columns.csv）</a> · <a href=\"{0}/findings.jsonl\">机读数据（findings.jsonl）</a></p>",
         escape(id),
         escape(&s.name),
         link(&s.url, &s.url),
@@ -313,7 +202,7 @@ fn site_section(out: &mut String, s: &SiteReport) {
         let _ = write!(
             out,
             "<h4>{}（{check}）：{} 处</h4><table class=\"findings\"><tr><th>#</th><th>状态</th><th>问题对象</th><th>证据</th><th>首次发现</th></tr>",
-            check_label(check),
+            check_name(check),
             rows.len()
         );
         for (i, (f, st, days)) in rows.iter().take(MAX_ROWS).enumerate() {
@@ -323,7 +212,7 @@ fn site_section(out: &mut String, s: &SiteReport) {
                 i + 1,
                 status_cell(*st, *days),
                 link(&f.url, &f.url),
-                escape(&evidence_text(f)),
+                escape(&evidence(f)),
                 escape(f.first_seen.get(..10).unwrap_or(&f.first_seen))
             );
         }
@@ -347,7 +236,7 @@ fn site_section(out: &mut String, s: &SiteReport) {
                 out,
                 "<tr><td class=\"num\">{}</td><td class=\"fixed\">{}</td><td class=\"url\">{}</td><td>{}</td></tr>",
                 i + 1,
-                check_label(f.check),
+                check_name(f.check),
                 link(&f.url, &f.url),
                 escape(f.first_seen.get(..10).unwrap_or(&f.first_seen))
             );
@@ -426,7 +315,11 @@ pub fn period_page(r: &PeriodReport) -> String {
                 escape(&s.summary.site),
                 escape(&v.indicator),
                 escape(&v.value),
-                escape(&v.threshold)
+                escape(if v.threshold.is_empty() {
+                    "—"
+                } else {
+                    &v.threshold
+                })
             );
         }
         out.push_str("</table>");
@@ -453,7 +346,7 @@ pub fn period_page(r: &PeriodReport) -> String {
                 out,
                 "<tr><td>{}</td><td>{}（{}）</td><td class=\"num\">{n}</td><td class=\"num\">{}</td><td class=\"num\">{change}</td></tr>",
                 escape(&s.summary.site),
-                check_label(c),
+                check_name(c),
                 escape(c),
                 p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
             );

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{csv, text, write_csv, ReportError, SummaryRow};
+use super::{csv, text, write_csv, ReportError, SummaryRow, Table};
 use crate::checks::messages::{
     MessageStats, SolicitationStatusRow, LATE_REPLY, NO_CONSULTATION_CHANNEL,
     SHORT_SOLICITATION_PERIOD, SOLICITATION_WITHOUT_FEEDBACK, UNANSWERED_MESSAGE,
@@ -41,15 +41,21 @@ fn status_zh(v: &serde_json::Value) -> &'static str {
     }
 }
 
-/// The rows of `messages.csv`.
+/// Whether a finding is a row of `messages.csv`.
+pub fn is_message_finding(f: &Finding) -> bool {
+    [UNANSWERED_MESSAGE, LATE_REPLY, NO_CONSULTATION_CHANNEL].contains(&f.check)
+        || (f.check == "stale_column" && f.evidence["basis"] == "reply_date")
+}
+
+/// The bytes of `messages.csv`: every message finding.
 pub fn messages_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = MESSAGES_COLUMNS.iter().map(|c| c.0).collect();
+    messages_table(findings.iter().filter(|f| is_message_finding(f))).csv()
+}
+
+/// The table of `messages.csv` over the given message findings.
+pub fn messages_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Table {
     let rows: Vec<Vec<String>> = findings
-        .iter()
-        .filter(|f| {
-            [UNANSWERED_MESSAGE, LATE_REPLY, NO_CONSULTATION_CHANNEL].contains(&f.check)
-                || (f.check == "stale_column" && f.evidence["basis"] == "reply_date")
-        })
+        .into_iter()
         .map(|f| {
             let e = &f.evidence;
             let (label, advice) = match (f.check, f.severity) {
@@ -94,7 +100,7 @@ pub fn messages_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(MESSAGES_COLUMNS, rows)
 }
 
 /// Header of `solicitations.csv`.

@@ -8,16 +8,22 @@
 //! <out>/<period>/<site id>/summary.csv        one row per indicator: value, threshold, verdict
 //! <out>/<period>/<site id>/messages.csv       message findings ([`messages`])
 //! <out>/<period>/<site id>/solicitations.csv  every solicitation and its feedback
+//! <out>/<period>/<site id>/findings.xlsx      the workbook: the summary, then a sheet per check
 //! ```
+//!
+//! The CSV files and the workbook are rendered from the same [`Table`]s, so a sheet has its
+//! CSV's columns; every word a person reads comes from [`crate::wording`].
 //!
 //! Every file is written to a temporary name in the same folder and renamed into place
 //! ([`write_atomic`]). Site ids are validated by the config (`[a-z0-9_-]`), so a folder can never
 //! escape the output folder.
 
 pub mod csv;
+pub mod docx;
 pub mod html;
 pub mod messages;
 pub mod notice;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +33,7 @@ use crate::checks::columns::{
     VETO_NEWS_NOTICE_POLICY, VETO_STALE,
 };
 use crate::checks::{Finding, BROKEN_LINK, LINK_NEEDS_REVIEW};
+use crate::wording;
 
 /// Errors writing reports.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +43,12 @@ pub enum ReportError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    #[error("cannot render {path}: {source}")]
+    Xlsx {
+        path: PathBuf,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
     },
     #[error("cannot render {path}: {source}")]
     Csv {
@@ -108,7 +121,7 @@ pub const BROKEN_LINKS_COLUMNS: &[(&str, &str)] = &[
     ("链接文字", "link_text"),
     ("元素", "element"),
     ("状态码", "status"),
-    ("错误", "error"),
+    ("打开结果", "error"),
     ("首页链接", "on_homepage"),
     ("站内链接", "internal"),
     ("尝试次数", "attempts"),
@@ -126,6 +139,15 @@ fn yes_no(v: &serde_json::Value) -> String {
     .to_string()
 }
 
+/// The first of two values that is there, as text.
+fn val_or(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    if a.is_null() {
+        text(b)
+    } else {
+        text(a)
+    }
+}
+
 fn text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
@@ -134,38 +156,48 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
-/// The rows of `broken_links.csv`.
-pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = BROKEN_LINKS_COLUMNS.iter().map(|c| c.0).collect();
+/// A table as people read it: the Chinese header and the rows, rendered as a CSV file
+/// ([`Table::csv`]) and as a sheet of the workbook ([`xlsx`]) from the same rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with the Chinese labels of `columns` as its header.
+    pub fn new(columns: &[(&'static str, &str)], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            header: columns.iter().map(|c| c.0).collect(),
+            rows,
+        }
+    }
+
+    /// The bytes of the CSV file ([`csv::render`]).
+    pub fn csv(&self) -> Result<Vec<u8>, ::csv::Error> {
+        csv::render(&self.header, &self.rows)
+    }
+}
+
+/// The table of `broken_links.csv` over the given link findings.
+pub fn broken_links_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Table {
     let rows: Vec<Vec<String>> = findings
-        .iter()
-        .filter(|f| f.check == BROKEN_LINK || f.check == LINK_NEEDS_REVIEW)
+        .into_iter()
         .map(|f| {
             let e = &f.evidence;
             let review = f.check == LINK_NEEDS_REVIEW;
-            let mut error = text(&e["error"]);
-            if let Some(reason) = e["reason"].as_str() {
-                if !error.contains(reason) {
-                    if !error.is_empty() {
-                        error.push_str("; ");
-                    }
-                    error.push_str(reason);
-                }
-            }
             vec![
                 f.id.clone(),
-                if review {
-                    "需人工核查"
-                } else {
-                    "链接不可用"
-                }
-                .to_string(),
+                wording::check_name(f.check).to_string(),
                 f.page_url.clone(),
                 f.url.clone(),
                 text(&e["link_text"]),
-                text(&e["element"]),
+                e["element"]
+                    .as_str()
+                    .map(wording::element)
+                    .unwrap_or_default(),
                 text(&e["status"]),
-                error,
+                wording::link_outcome(e),
                 yes_no(&e["on_homepage"]),
                 yes_no(&e["internal"]),
                 text(&e["attempts"]),
@@ -182,7 +214,17 @@ pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(BROKEN_LINKS_COLUMNS, rows)
+}
+
+/// Whether a finding is a row of `broken_links.csv`.
+pub fn is_link_finding(f: &Finding) -> bool {
+    f.check == BROKEN_LINK || f.check == LINK_NEEDS_REVIEW
+}
+
+/// The bytes of `broken_links.csv`: every link finding.
+pub fn broken_links_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
+    broken_links_table(findings.iter().filter(|f| is_link_finding(f))).csv()
 }
 
 /// Header of `stale_columns.csv`: Chinese label and the findings.jsonl key it shows.
@@ -205,12 +247,10 @@ pub const STALE_COLUMNS_COLUMNS: &[(&str, &str)] = &[
     ("观测时间", "observed_at"),
 ];
 
-/// The rows of `stale_columns.csv`: every `stale_column` and `empty_column` finding.
-pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = STALE_COLUMNS_COLUMNS.iter().map(|c| c.0).collect();
+/// The table of `stale_columns.csv` over the given column findings.
+pub fn stale_columns_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Table {
     let rows: Vec<Vec<String>> = findings
-        .iter()
-        .filter(|f| f.check == STALE_COLUMN || f.check == EMPTY_COLUMN)
+        .into_iter()
         .map(|f| {
             let e = &f.evidence;
             let category = e["category"]
@@ -231,11 +271,14 @@ pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> 
             };
             vec![
                 f.id.clone(),
-                text(&e["column_name"]),
+                val_or(&e["column_name"], &e["column"]),
                 f.url.clone(),
                 category,
                 text(&e["level"]),
-                text(&e["window"]),
+                e["window"]
+                    .as_str()
+                    .map(wording::window)
+                    .unwrap_or_default(),
                 text(&e["window_days"]),
                 text(&e["newest_item_date"]),
                 text(&e["newest_item_title"]),
@@ -254,7 +297,17 @@ pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> 
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(STALE_COLUMNS_COLUMNS, rows)
+}
+
+/// Whether a finding is a row of `stale_columns.csv`.
+pub fn is_column_finding(f: &Finding) -> bool {
+    f.check == STALE_COLUMN || f.check == EMPTY_COLUMN
+}
+
+/// The bytes of `stale_columns.csv`: every `stale_column` and `empty_column` finding.
+pub fn stale_columns_csv(findings: &[Finding]) -> Result<Vec<u8>, ::csv::Error> {
+    stale_columns_table(findings.iter().filter(|f| is_column_finding(f))).csv()
 }
 
 /// One row of `summary.csv`.
@@ -305,10 +358,9 @@ pub fn summary_rows(
         Some(h) => row(
             "首页不更新",
             "homepage_not_updated",
-            match (&h.newest, h.days_since_update) {
-                (Some(n), Some(days)) => format!(
-                    "最新信息 {}（{days} 天前）{}",
-                    n.date.map(|d| d.to_string()).unwrap_or_default(),
+            match (h.newest.as_ref().and_then(|n| n.date), h.days_since_update) {
+                (Some(date), Some(days)) => format!(
+                    "最新信息 {date}（{days} 天前）{}",
                     if h.navigation_only {
                         "，首页为导航页，按二级页面计"
                     } else {
@@ -403,7 +455,7 @@ pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScor
             score
                 .vetoes
                 .iter()
-                .map(|v| format!("{}（{}，阈值 {}）", v.indicator, v.value, v.threshold))
+                .map(|v| v.phrase())
                 .collect::<Vec<_>>()
                 .join("；")
         },
@@ -431,7 +483,11 @@ pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScor
 
 /// The bytes of `summary.csv`.
 pub fn summary_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, ::csv::Error> {
-    let header: Vec<&str> = SUMMARY_COLUMNS.iter().map(|c| c.0).collect();
+    summary_table(rows).csv()
+}
+
+/// The table of `summary.csv`.
+pub fn summary_table(rows: &[SummaryRow]) -> Table {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -445,7 +501,7 @@ pub fn summary_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, ::csv::Error> {
             ]
         })
         .collect();
-    csv::render(&header, &rows)
+    Table::new(SUMMARY_COLUMNS, rows)
 }
 
 /// Header of `interpretations.csv` (Chinese label, stable English key).
@@ -599,8 +655,8 @@ pub fn interpretation_rows(r: &crate::checks::interpretations::Report) -> Vec<Su
                     format!("：{}", reasons.join("、"))
                 }
             ),
-            threshold: String::new(),
-            verdict: String::new(),
+            threshold: "统计项，不设阈值".into(),
+            verdict: "统计".into(),
             deduction: String::new(),
         },
         SummaryRow {
@@ -651,5 +707,11 @@ pub fn write_site(
     write_csv(&dir, "broken_links.csv", broken_links_csv(findings))?;
     write_csv(&dir, "stale_columns.csv", stale_columns_csv(findings))?;
     write_csv(&dir, "summary.csv", summary_csv(summary))?;
+    let path = dir.join("findings.xlsx");
+    let bytes = xlsx::workbook(findings, summary).map_err(|source| ReportError::Xlsx {
+        path: path.clone(),
+        source,
+    })?;
+    write_atomic(&path, &bytes)?;
     Ok(dir)
 }

@@ -1,24 +1,27 @@
-//! Rectification notices (整改通知): one per site with findings, in Markdown and HTML
-//! (`<out>/<period>/notices/<site id>.md` and `.html`).
+//! Rectification notices (整改通知): one per site with findings, in Word, Markdown and HTML
+//! (`<out>/<period>/notices/<site id>.docx`, `.md` and `.html`).
 //!
 //! Content (outputs.md): the addressee (the site's owner), the period and check point, the
 //! verdict and score, the problems numbered and grouped by check with their URLs and evidence,
 //! what to do for each in plain words for a webmaster, the deadline (`deadline_working_days` of
-//! `[scoring]`, default 15 working days after the issue date — weekends and the official public
-//! holidays skipped, see [`crate::calendar`]), how to report back, and the problems
-//! fixed since the last notice.
+//! `[notice]`, default 15 working days after the issue date — weekends and the official public
+//! holidays skipped, see [`crate::calendar`]), how to report back to the issuing office and whom
+//! to call (`[notice]`, [`crate::config::NoticeConfig`]), and the problems fixed since the last
+//! notice. Every name and evidence sentence comes from [`crate::wording`].
 //!
-//! No Word file: no maintained Rust crate writes .docx well enough yet; the HTML opens in Word
-//! and WPS and can be saved as .docx from there.
+//! The Word file of the same notice, laid out as a 公文, is [`super::docx`]; the text of every
+//! part (title, opening, deadline, how to report back, contact) comes from [`Notice`], so the
+//! three files say the same.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::html::{check_label, escape, evidence_text, link};
+use super::html::{escape, link};
 use crate::checks::Finding;
 use crate::period::{PeriodReport, SiteReport, Status};
+use crate::wording::{advice, check_name, evidence};
 
 /// Whether a finding goes into the unit's notice: everything except `too_few_probes`, which is
 /// about the inspector's own probing, not about the site.
@@ -26,29 +29,15 @@ pub fn for_the_unit(f: &Finding) -> bool {
     f.check != "too_few_probes"
 }
 
-/// What a webmaster should do about a problem of this check.
-pub fn advice(check: &str) -> &'static str {
-    match check {
-        "broken_link" => "打开“所在页面”，把失效链接改成正确地址；内容已撤下的，删除该链接或恢复原内容。",
-        "link_needs_review" => "服务器拒绝了检查程序（登录或访问限制）。请用浏览器打开该链接，确认普通访问者能否正常打开；不能打开的按失效链接处理。",
-        "stale_column" => "按栏目的更新周期发布新信息，信息须标注发布日期；确已不用的栏目请撤并，已结束的专题请归档。",
-        "empty_column" => "为该栏目发布应有的信息，或撤销、合并该栏目，不要保留空白栏目。",
-        "homepage_not_updated" => "首页须在两周内有新信息，请及时在首页发布本单位最新动态。",
-        "site_unreachable" => "检查服务器、网络和域名解析，保证首页全天可以打开；必要时联系主机或云服务商。",
-        "missing_metadata" => "在页面模板中补齐规定的元数据标签和页脚信息（网站标识码、ICP备案编号、公安备案号、主办单位等）。",
-        "metadata_mismatch" => "把页面和页脚中的网站标识码、ICP备案编号改成与登记一致的值。",
-        "suspect_date" => "核对该文章的真实发布日期，页面显示的日期与元数据须一致，不得改动发布日期。",
-        "missing_interpretation" => "为该政策文件发布解读材料，并与文件相互链接。",
-        "late_interpretation" => "解读应与文件同步发布，今后请同时审核、同时发布。",
-        "unlinked_interpretation" => "在文件页面和解读页面之间加上相互链接。",
-        "unanswered_message" => "尽快答复该留言，并在网站公开答复内容。",
-        "late_reply" => "按时限答复留言，今后在规定的工作日内办结。",
-        "solicitation_without_feedback" => "公布该征集调查的结果反馈（采纳情况和理由）。",
-        "tls_certificate" => "更换有效的 HTTPS 证书，并在到期前及时续期。",
-        "ipv6_not_ready" => "为网站域名配置 IPv6 地址（AAAA 记录）并保证 IPv6 访问正常。",
-        "too_few_probes" => "这不是网站的问题：检查方的可用性探测次数不足，无需整改。",
-        _ => "请按检查指标的要求整改。",
-    }
+/// A date as a 公文 writes it (GB/T 9704: Arabic numerals, no leading zeros): `2026年12月6日`.
+///
+/// ```
+/// let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+/// assert_eq!(govpatrol::report::notice::date_zh(d), "2026年1月5日");
+/// ```
+pub fn date_zh(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// One notice, ready to render.
@@ -69,11 +58,12 @@ impl<'a> Notice<'a> {
             issued,
             deadline: report
                 .calendar
-                .add_working_days(issued, i64::from(report.deadline_working_days)),
+                .add_working_days(issued, i64::from(report.notice.deadline_working_days)),
         }
     }
 
-    fn groups(&self) -> BTreeMap<&'static str, Vec<&'a (Finding, Status, i64)>> {
+    /// The findings of the notice grouped by check (`too_few_probes` left out).
+    pub fn groups(&self) -> BTreeMap<&'static str, Vec<&'a (Finding, Status, i64)>> {
         let mut g: BTreeMap<&'static str, Vec<_>> = BTreeMap::new();
         for c in self.site.current.iter().filter(|c| for_the_unit(&c.0)) {
             g.entry(c.0.check).or_default().push(c);
@@ -81,7 +71,8 @@ impl<'a> Notice<'a> {
         g
     }
 
-    fn status_text(st: Status, days: i64) -> String {
+    /// How a problem stands: new, or notified before and still open (for how long).
+    pub fn status_text(st: Status, days: i64) -> String {
         match st {
             Status::New => "本期新发现".into(),
             Status::Open => format!("上期已通知，仍未整改（首次发现至今 {days} 天）"),
@@ -89,21 +80,62 @@ impl<'a> Notice<'a> {
         }
     }
 
-    fn deadline_text(&self) -> String {
+    /// The deadline sentence, counted in working days in the project's calendar.
+    pub fn deadline_text(&self) -> String {
         format!(
             "请于 {} 前完成整改（自本通知之日起 {} 个工作日，已扣除周末和法定节假日）。",
-            self.deadline, self.report.deadline_working_days
+            date_zh(self.deadline),
+            self.report.notice.deadline_working_days
         )
     }
 
-    const REPORT_BACK: &'static str = "整改完成后，请将整改情况报告（逐条说明整改措施，附整改后的页面地址）报送办公厅（网信办）。我们将在下次检查时逐条核验，未整改的问题将再次通报。";
+    /// How to report back: to the issuing office.
+    pub fn report_back(&self) -> String {
+        format!(
+            "整改完成后，请将整改情况报告（逐条说明整改措施，附整改后的页面地址）报送{}。我们将在下次检查时逐条核验，未整改的问题将再次通报。",
+            self.report.notice.issuer
+        )
+    }
 
-    fn intro(&self) -> String {
+    /// [`Notice::report_back`] followed by the contact when one is configured.
+    fn report_back_and_contact(&self) -> String {
+        match self.contact_line() {
+            Some(c) => format!("{}{c}。", self.report_back()),
+            None => self.report_back(),
+        }
+    }
+
+    /// `联系人：张三，联系电话：010-…`; `None` when neither is configured (no empty field).
+    pub fn contact_line(&self) -> Option<String> {
+        let n = &self.report.notice;
+        let parts: Vec<String> = [
+            n.contact.as_ref().map(|c| format!("联系人：{c}")),
+            n.phone.as_ref().map(|p| format!("联系电话：{p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("，"))
+    }
+
+    /// The title of the notice: `关于…网站检查发现问题整改的通知`.
+    pub fn title(&self) -> String {
+        format!("关于{}网站检查发现问题整改的通知", self.site.name)
+    }
+
+    /// The issue date as a 公文 writes it: `2026年12月6日`.
+    pub fn issued_zh(&self) -> String {
+        date_zh(self.issued)
+    }
+
+    /// The opening paragraph: when and what was inspected, the verdict, score, veto items and
+    /// the counts of problems.
+    pub fn intro(&self) -> String {
         let s = self.site;
         let sc = &s.summary.score;
         let mut t = format!(
             "我们于 {} 对你单位主办的网站“{}”（{}）进行了{}（检查期 {}）。检查结论：{}，得分 {:.1}。",
-            s.as_of,
+            date_zh(s.as_of),
             s.name,
             s.url,
             self.report.period.label_zh(),
@@ -116,7 +148,7 @@ impl<'a> Notice<'a> {
             t.push_str(
                 &sc.vetoes
                     .iter()
-                    .map(|v| format!("{}（{}，阈值 {}）", v.indicator, v.value, v.threshold))
+                    .map(|v| v.phrase())
                     .collect::<Vec<_>>()
                     .join("；"),
             );
@@ -158,7 +190,8 @@ impl<'a> Notice<'a> {
             o
         };
         let mut out = format!(
-            "# 网站问题整改通知\n\n{}：\n\n{}\n\n",
+            "# {}\n\n{}：\n\n{}\n\n",
+            md(&self.title()),
             md(&s.owner),
             md(&self.intro())
         );
@@ -168,7 +201,7 @@ impl<'a> Notice<'a> {
             let _ = write!(
                 out,
                 "### {}（{} 处）\n\n怎么改：{}\n\n",
-                check_label(check),
+                check_name(check),
                 rows.len(),
                 advice(check)
             );
@@ -178,7 +211,7 @@ impl<'a> Notice<'a> {
                     out,
                     "{n}. <{}> — {}。{}。问题编号 {}",
                     f.url,
-                    md(&evidence_text(f)),
+                    md(&evidence(f)),
                     Self::status_text(*st, *days),
                     f.id
                 );
@@ -192,7 +225,7 @@ impl<'a> Notice<'a> {
             out,
             "## 整改期限\n\n{}\n\n## 整改反馈\n\n{}\n\n",
             self.deadline_text(),
-            Self::REPORT_BACK
+            md(&self.report_back_and_contact())
         );
         out.push_str("## 上次通知以来已整改的问题\n\n");
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
@@ -204,13 +237,18 @@ impl<'a> Notice<'a> {
                     out,
                     "{}. {}：<{}>（问题编号 {}）",
                     i + 1,
-                    check_label(f.check),
+                    check_name(f.check),
                     f.url,
                     f.id
                 );
             }
         }
-        let _ = write!(out, "\n办公厅（网信办）\n{}\n", self.issued);
+        let _ = write!(
+            out,
+            "\n{}\n{}\n",
+            md(&self.report.notice.issuer),
+            self.issued_zh()
+        );
         out
     }
 
@@ -218,8 +256,8 @@ impl<'a> Notice<'a> {
     pub fn html(&self) -> String {
         let s = self.site;
         let mut out = format!(
-            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网站问题整改通知 {}</title><style>body{{font-family:'FangSong','Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;line-height:1.7}}h1{{text-align:center}}li{{margin:.3em 0;word-break:break-all}}@page{{size:A4;margin:20mm}}</style></head><body><h1>网站问题整改通知</h1><p>{}：</p><p>{}</p><h2>问题清单</h2>",
-            escape(&s.summary.site),
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{0}</title><style>body{{font-family:'FangSong','Noto Serif CJK SC',serif;max-width:46em;margin:2em auto;line-height:1.7}}h1{{text-align:center}}li{{margin:.3em 0;word-break:break-all}}@page{{size:A4;margin:20mm}}</style></head><body><h1>{0}</h1><p>{1}：</p><p>{2}</p><h2>问题清单</h2>",
+            escape(&self.title()),
             escape(&s.owner),
             escape(&self.intro())
         );
@@ -228,7 +266,7 @@ impl<'a> Notice<'a> {
             let _ = write!(
                 out,
                 "<h3>{}（{} 处）</h3><p>怎么改：{}</p><ol start=\"{}\">",
-                check_label(check),
+                check_name(check),
                 rows.len(),
                 advice(check),
                 n + 1
@@ -239,7 +277,7 @@ impl<'a> Notice<'a> {
                     out,
                     "<li>{} — {}。{}。问题编号 {}</li>",
                     link(&f.url, &f.url),
-                    escape(&evidence_text(f)),
+                    escape(&evidence(f)),
                     Self::status_text(*st, *days),
                     escape(&f.id)
                 );
@@ -250,7 +288,7 @@ impl<'a> Notice<'a> {
             out,
             "<h2>整改期限</h2><p>{}</p><h2>整改反馈</h2><p>{}</p><h2>上次通知以来已整改的问题</h2>",
             escape(&self.deadline_text()),
-            Self::REPORT_BACK
+            escape(&self.report_back_and_contact())
         );
         let fixed: Vec<&Finding> = s.fixed.iter().filter(|f| for_the_unit(f)).collect();
         if fixed.is_empty() {
@@ -261,7 +299,7 @@ impl<'a> Notice<'a> {
                 let _ = write!(
                     out,
                     "<li>{}：{}（问题编号 {}）</li>",
-                    check_label(f.check),
+                    check_name(f.check),
                     link(&f.url, &f.url),
                     escape(&f.id)
                 );
@@ -270,8 +308,9 @@ impl<'a> Notice<'a> {
         }
         let _ = writeln!(
             out,
-            "<p style=\"text-align:right\">办公厅（网信办）<br>{}</p></body></html>",
-            self.issued
+            "<p style=\"text-align:right\">{}<br>{}</p></body></html>",
+            escape(&self.report.notice.issuer),
+            self.issued_zh()
         );
         out
     }

@@ -103,3 +103,38 @@ pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// The first of these programs on the PATH.
+pub fn which(names: &[&str]) -> Option<PathBuf> {
+    names.iter().find_map(|b| {
+        let o = std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {b}")])
+            .output()
+            .ok()?;
+        o.status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+    })
+}
+
+/// Debian's Chromium (or another Chrome) on the PATH.
+pub fn chromium() -> Option<PathBuf> {
+    which(&["chromium", "chromium-browser", "google-chrome"])
+}
+
+/// Headless Chromium with a profile of its own in `profile` and no network of its own (no
+/// updates, sync or first-run pages): add the page's flags and its URL.
+pub fn headless_chromium(bin: &Path, profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(bin);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}

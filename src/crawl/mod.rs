@@ -657,7 +657,7 @@ mod tests {
     /// [`extract::EXTRACTOR`] it was pinned with. A second run copies an unchanged page's stored
     /// facts from a run with the same `EXTRACTOR`, so a change to what is extracted without a
     /// bump would reuse facts this code no longer produces, silently.
-    const PINNED: (&str, &str) = ("+facts.1", "16106aa3527a04ba6e4b7dbd");
+    const PINNED: (&str, &str) = ("+facts.2", "3f4a8a542d36e3bab6efdfac");
 
     #[test]
     fn a_change_to_what_is_extracted_comes_with_a_new_extractor_version() {

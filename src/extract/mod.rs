@@ -62,7 +62,7 @@ pub enum PageKind {
 /// a new release reads every page afresh once instead of reusing what an older one extracted.
 /// A test in `crawl` hashes what the crawl stores of the fixture pages and fails when that changes
 /// and this does not.
-pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.1");
+pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.2");
 
 /// Most list rows kept per page (a site map can link thousands of pages).
 pub const MAX_ITEMS: usize = 500;

@@ -92,6 +92,19 @@ pub fn judge(rec: &UrlRecord, notfound_fingerprint: Option<u64>) -> Option<Verdi
     }
 }
 
+/// Whether a URL (as linked or after its redirects) is the site's homepage, under any of its
+/// names (`/`, `/index.html`, `/Default.aspx`, see [`super::columns::page_key`]).
+fn is_homepage(site: &SiteFacts, rec: &UrlRecord) -> bool {
+    let homes: Vec<String> = site
+        .homepages
+        .iter()
+        .map(|h| super::columns::page_key(h))
+        .collect();
+    std::iter::once(&rec.url)
+        .chain(rec.result.final_url.as_ref())
+        .any(|u| homes.contains(&super::columns::page_key(u)))
+}
+
 /// The link findings of one run.
 pub fn check_links(
     site: &SiteFacts,
@@ -100,7 +113,12 @@ pub fn check_links(
 ) -> Vec<Finding> {
     let judged: HashMap<u32, (&UrlRecord, Verdict)> = targets
         .iter()
-        .filter_map(|t| judge(t, site.notfound_fingerprint).map(|v| (t.id, (t, v))))
+        .filter_map(|t| {
+            // A server that answers a missing path with its homepage makes the homepage look
+            // like its own not-found page: the homepage is never judged by that likeness.
+            let notfound = site.notfound_fingerprint.filter(|_| !is_homepage(site, t));
+            judge(t, notfound).map(|v| (t.id, (t, v)))
+        })
         .collect();
     let mut out = Vec::new();
     for link in links {

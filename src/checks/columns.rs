@@ -1516,4 +1516,55 @@ mod tests {
             "matched /tzgg/ to /tzgg/index.html"
         );
     }
+
+    /// DedeCMS writes a list's first page twice (`/a/xinwen/` and `list_1_1.html`); both name
+    /// `list_1_2.html`, which holds too few rows to be read as a list: one column, not two.
+    #[test]
+    fn pages_naming_the_same_later_page_are_one_column() {
+        let row = [("http://s/a/xinwen/2026/1120/31.html", Some("2026-11-20"))];
+        let pages: Vec<ListPage> = vec![
+            list_page(
+                2,
+                "http://s/a/xinwen/",
+                1,
+                &["http://s/a/xinwen/list_1_2.html"],
+                &row,
+            ),
+            list_page(
+                5,
+                "http://s/a/xinwen/list_1_1.html",
+                2,
+                &["http://s/a/xinwen/list_1_2.html"],
+                &row,
+            ),
+        ]
+        .into_iter()
+        .map(ListPage::from)
+        .collect();
+        let cols = discover_columns(&[], &pages, &ArticleDates::default(), &HashMap::new(), &[]);
+        assert_eq!(cols.len(), 1, "{cols:#?}");
+        assert_eq!(
+            (cols[0].url.as_str(), cols[0].pages),
+            ("http://s/a/xinwen/", 1)
+        );
+    }
+
+    #[test]
+    fn a_pinned_single_page_is_one_item_dated_by_its_publication_date() {
+        let mut p = list_page(7, "http://s/ldxx/", 1, &[], &[]);
+        p.content.kind = PageKind::Other;
+        let col = pinned_single_page(p.clone());
+        assert_eq!(col.content.kind, PageKind::List);
+        assert_eq!(col.content.items.len(), 1);
+        assert_eq!(col.content.items[0].date, None);
+        p.content.pub_date = Some(FoundDate {
+            date: d("2026-03-01"),
+            time: None,
+            source: DateSource::LabelledText,
+            raw: "发布时间：2026-03-01".into(),
+        });
+        let col = pinned_single_page(p);
+        assert_eq!(col.content.items[0].date, Some(d("2026-03-01")));
+        assert_eq!(col.content.items[0].url.as_str(), "http://s/ldxx/");
+    }
 }

@@ -241,6 +241,33 @@ mod tests {
         assert_eq!(judge(&r, Some(7)), None);
     }
 
+    /// A server that answers every missing path with its homepage (DedeCMS/PHPCMS rewritten to
+    /// `index.php`) makes the homepage's fingerprint the not-found page's: links to the homepage,
+    /// under any of its names, are not broken; a missing article shown as the homepage is.
+    #[test]
+    fn homepage_served_for_missing_paths_is_not_its_own_soft_404() {
+        let site = SiteFacts {
+            site: "s".into(),
+            homepages: vec!["http://s.gov.cn/".into()],
+            notfound_fingerprint: Some(7),
+        };
+        let mut home = rec(1, UrlKind::Page, Some(200), None);
+        home.url = "http://s.gov.cn/".into();
+        let mut index = rec(2, UrlKind::Page, Some(200), None);
+        index.url = "http://s.gov.cn/Index.php".into();
+        let mut gone = rec(3, UrlKind::Page, Some(200), None);
+        gone.url = "http://s.gov.cn/a/2019/0101/12.html".into();
+        let link = |target| LinkRef {
+            page_url: "http://s.gov.cn/a/".into(),
+            target,
+            element: "a".into(),
+            text: "t".into(),
+        };
+        let f = check_links(&site, &[home, index, gone], vec![link(1), link(2), link(3)]);
+        let urls: Vec<&str> = f.iter().map(|f| f.url.as_str()).collect();
+        assert_eq!(urls, ["http://s.gov.cn/a/2019/0101/12.html"]);
+    }
+
     #[test]
     fn one_finding_per_page_holding_the_link_with_homepage_flag() {
         let site = SiteFacts {

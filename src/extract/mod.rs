@@ -189,9 +189,19 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
         .iter()
         .any(|b| b.iter().any(|i| i.date_raw.is_some()));
     // A list that shows only a placeholder (暂无信息, 没有记录 …) is an empty column, with or
-    // without column tags; a single page (概况, 联系我们 …, or a page of prose) is not one.
+    // without column tags; a single page (概况, 联系我们 …, or a page of prose) is not one, and
+    // neither is a channel page whose one empty box sits beside boxes of (undated) article links.
+    let article_links = blocks.iter().any(|b| {
+        let own: Vec<usize> = b
+            .iter()
+            .filter(|i| i.url.host_str() == url.host_str())
+            .map(|i| i.title.chars().count())
+            .collect();
+        own.len() >= 3 && own.iter().sum::<usize>() >= 10 * own.len()
+    });
     if !homepage
         && !dated_blocks
+        && !article_links
         && column_page::shows_placeholder(doc)
         && !single_page(doc, &column)
     {
@@ -945,6 +955,52 @@ mod tests {
             f.links[0].url.as_str(),
             "http://s.gov.cn/files/%E9%99%84%E4%BB%B61.pdf?q=%CD%A8%D6%AA"
         );
+    }
+
+    fn kind(html: &str) -> (PageKind, usize) {
+        let url = Url::parse("http://s.gov.cn/lm/").unwrap();
+        let c = page_content(&parse_html(html), &url, false);
+        (c.kind, c.items.len())
+    }
+
+    #[test]
+    fn a_single_page_with_column_tags_is_not_an_empty_column() {
+        let head = r#"<meta name="ColumnName" content="单位概况"><title>单位概况_某局</title>"#;
+        let nav = r#"<ul><li><a href="/">首页</a></li><li><a href="/gzdt/">工作动态</a></li></ul>"#;
+        // named like a single page, no prose
+        assert_eq!(
+            kind(&format!("{head}{nav}<p>地址：某路1号</p>")).0,
+            PageKind::Other
+        );
+        // a page of prose under any name, even with an empty sidebar box
+        let prose =
+            "本局是市政府工作部门，负责全市相关工作的统筹协调和监督管理，组织实施各项制度。"
+                .repeat(3);
+        let html = format!(
+            r#"<meta name="ColumnName" content="本局"><p>{prose}</p><div>最新公告</div><p>暂无信息</p>"#
+        );
+        assert_eq!(kind(&html).0, PageKind::Other);
+        // column tags and nothing at all (a list a script fills in): not judged either
+        assert_eq!(
+            kind(&format!(
+                r#"<meta name="ColumnName" content="工作动态">{nav}<div id="app"></div>"#
+            ))
+            .0,
+            PageKind::Other
+        );
+    }
+
+    #[test]
+    fn a_placeholder_list_without_column_tags_is_an_empty_column() {
+        let html = r#"<title>政策法规</title><table><tr><td><a href="/">首页</a> | <a href="/news.htm">新闻</a></td></tr>
+            <tr><td colspan="2">没有记录</td></tr></table>"#;
+        assert_eq!(kind(html), (PageKind::List, 0));
+        // a channel page: one empty box beside a box of article links is not an empty column
+        let channel = r#"<title>政务公开</title><div><h3>通知公告</h3><p>暂无信息</p></div>
+            <div><h3>工作动态</h3><ul><li><a href="/a/1.html">关于开展年度安全生产检查的通知</a></li>
+            <li><a href="/a/2.html">市局召开第四季度工作部署会议</a></li>
+            <li><a href="/a/3.html">全市生态环境保护工作推进会召开</a></li></ul></div>"#;
+        assert_eq!(kind(channel).0, PageKind::Other);
     }
 
     #[test]

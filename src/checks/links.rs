@@ -4,7 +4,9 @@
 //! 404/410, another 4xx (other than 401/403/429), a 5xx, or could not be fetched (DNS, refused,
 //! reset, TLS, timeout, redirect loop), or when an internal page answered 200 but is an error
 //! page (a soft 404: its title or short body says so, or it is the very page the site serves for
-//! a path that does not exist). 401, 403 and 429 are bot walls and logins: a person must look.
+//! a path that does not exist — never the homepage itself, under any of its names), or when an
+//! attachment or image answered 200 with an error page (confirmed during the crawl,
+//! [`crate::crawl::resource`]). 401, 403 and 429 are bot walls and logins: a person must look.
 //! A target robots.txt kept us from is not judged at all.
 //!
 //! One finding per (page, target): the webmaster fixes the link on each page that holds it.

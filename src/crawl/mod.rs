@@ -13,7 +13,11 @@
 //!    their links and queue the new ones; every finished URL goes to the store writer in one
 //!    atomic write with the links it revealed and its content; when the last page is read, it
 //!    tells the run (the checks over pages start while the last links are checked);
-//! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
+//!    A resource whose `200` may be an error page (the probe found the host answers unknown paths
+//!    with 200, or its `Content-Type` is HTML for a file extension) is asked again with GET and
+//!    compared with the not-found pages ([`resource::Soft404`]);
+//! 3. [`recheck`]: fetch every failure once more before anyone calls it broken (a resource's
+//!    soft 404 is confirmed again the same way).
 //!
 //! On a new run of a site that was crawled before, a page the earlier run stored is asked for
 //! conditionally (its `ETag` / `Last-Modified`, see [`store::Previous`]); when the server says

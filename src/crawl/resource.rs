@@ -10,7 +10,8 @@
 //! - the `Content-Type` is HTML while the extension names a file (`.pdf`, `.doc`, `.xls`,
 //!   `.zip`, `.jpg`, `.png` …).
 //!
-//! With either sign the resource is asked again with GET ([`Soft404::confirm`]), and it is a soft
+//! (On a host of the first kind, an answer whose type is not HTML, `application/pdf`, is the file
+//! itself: the error page is HTML.) With either sign the resource is asked again with GET ([`Soft404::confirm`]), and it is a soft
 //! 404 only when what comes back is an HTML page (by its type and by its first bytes: a server
 //! that sends every file as `text/html` still sends the file) that is an error page: its title or
 //! short text says so ([`crate::extract::soft404_reason`]), or it is the very page the server
@@ -57,7 +58,8 @@ impl Soft404 {
     /// The signs that a resource's 2xx answer may be an error page, in words.
     fn signs(&self, url: &Url, f: &Fetched) -> Vec<String> {
         let mut signs = Vec::new();
-        if self.host_answers_200() {
+        // Its error page is HTML: an answer of another type (`application/pdf`) is the file.
+        if self.host_answers_200() && (f.content_type.is_none() || f.is_html()) {
             signs.push("the server answers 200 for paths that do not exist".to_string());
         }
         if f.is_html() && looks_like_file(url) {
@@ -218,12 +220,16 @@ mod tests {
             .is_empty());
         let iis = Soft404::new(Some(200), Some(1));
         assert_eq!(
-            iis.signs(
-                &u("http://s.gov.cn/a.pdf"),
-                &fetched("application/pdf", b"")
-            ),
+            iis.signs(&u("http://s.gov.cn/down.aspx?id=3"), &html),
             ["the server answers 200 for paths that do not exist"]
         );
+        // On such a server a real file is told by its type: no second request.
+        assert!(iis
+            .signs(
+                &u("http://s.gov.cn/a.pdf"),
+                &fetched("application/pdf", b"")
+            )
+            .is_empty());
     }
 
     #[test]

@@ -20,29 +20,31 @@
 
 use std::borrow::Cow;
 
+use super::{find_ci, find_from};
+
 /// The script elements of `html` that hold a `<datastore>` replaced by their records' markup.
 pub fn unwrap(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
-    if find_ci(b, 0, b"<datastore").is_none() {
+    if !has_datastore(b) {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     let mut at = 0;
     while let Some(open) = find_ci(b, at, b"<script") {
-        let Some(gt) = memchr(b, open, b'>') else {
+        let Some(gt) = find_from(b, open, b">") else {
             break;
         };
         let Some(close) = find_ci(b, gt, b"</script") else {
             break;
         };
-        let end = memchr(b, close, b'>').map_or(b.len(), |i| i + 1);
+        let end = find_from(b, close, b">").map_or(b.len(), |i| i + 1);
         let body = &html[gt + 1..close];
         at = end;
         let data = body.trim_start().as_bytes();
         if !data
-            .get(..b"<datastore".len())
-            .is_some_and(|d| d.eq_ignore_ascii_case(b"<datastore"))
+            .get(..DATASTORE.len())
+            .is_some_and(|d| d.eq_ignore_ascii_case(DATASTORE))
         {
             continue;
         }
@@ -75,17 +77,22 @@ fn records(xml: &str, out: &mut String) {
     }
 }
 
-fn memchr(b: &[u8], from: usize, c: u8) -> Option<usize> {
-    b[from..].iter().position(|x| *x == c).map(|i| i + from)
+/// Whether `b` holds the tag `<datastore` in any case: only a `<` is looked for byte by byte,
+/// since this runs on every page read.
+fn has_datastore(b: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(i) = find_from(b, at, b"<") {
+        if b.get(i..i + DATASTORE.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(DATASTORE))
+        {
+            return true;
+        }
+        at = i + 1;
+    }
+    false
 }
 
-/// The first ASCII-case-insensitive occurrence of `needle` in `b` at or after `from`.
-fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= b.len() || needle.len() > b.len() - from {
-        return None;
-    }
-    (from..=b.len() - needle.len()).find(|&i| b[i..i + needle.len()].eq_ignore_ascii_case(needle))
-}
+const DATASTORE: &[u8] = b"<datastore";
 
 #[cfg(test)]
 mod tests {

@@ -387,7 +387,7 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
     b.iter().position(|c| *c == b'<')
 }
 
-fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if let [one] = needle {
         return b
             .get(from..)?
@@ -401,7 +401,7 @@ fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| from + p)
 }
 
-fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     b.get(from..)?
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle))

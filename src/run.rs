@@ -767,10 +767,11 @@ pub fn gather_columns(
         }
         if p.content.kind == crate::extract::PageKind::List {
             list_pages.push(p);
-        } else if [Some(&p.url), p.final_url.as_ref()]
-            .into_iter()
-            .flatten()
-            .any(|u| pinned.contains(&columns::page_key(u)))
+        } else if !pinned.is_empty()
+            && [Some(&p.url), p.final_url.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|u| pinned.contains(&columns::page_key(u)))
         {
             list_pages.push(columns::pinned_single_page(p));
         }

@@ -191,13 +191,14 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
     // A list that shows only a placeholder (暂无信息, 没有记录 …) is an empty column, with or
     // without column tags; a single page (概况, 联系我们 …, or a page of prose) is not one, and
     // neither is a channel page whose one empty box sits beside boxes of (undated) article links.
+    // (Article titles are long; menu and footer links, 网站地图 or a filing number, are not.)
     let article_links = blocks.iter().any(|b| {
         let own: Vec<usize> = b
             .iter()
-            .filter(|i| i.url.host_str() == url.host_str())
+            .filter(|i| i.url.origin() == url.origin())
             .map(|i| i.title.chars().count())
             .collect();
-        own.len() >= 3 && own.iter().sum::<usize>() >= 10 * own.len()
+        own.len() >= 3 && own.iter().sum::<usize>() >= 12 * own.len()
     });
     if !homepage
         && !dated_blocks

@@ -309,10 +309,13 @@ async fn inspect_site(
             writer.send(Write::Queue { run: run.id, urls })?;
             f
         };
-        if run.notfound_status.is_none() && run.notfound_fingerprint.is_none() {
-            let (status, fp) = crawl::probe_notfound(&fetcher, &site).await;
-            store.set_notfound(run.id, status, fp)?;
+        let (mut nf_status, mut nf_fingerprint) = (run.notfound_status, run.notfound_fingerprint);
+        if nf_status.is_none() && nf_fingerprint.is_none() {
+            (nf_status, nf_fingerprint) = crawl::probe_notfound(&fetcher, &site).await;
+            store.set_notfound(run.id, nf_status, nf_fingerprint)?;
         }
+        // What the probe learnt decides which resources are asked again with GET.
+        let soft404 = Arc::new(crawl::resource::Soft404::new(nf_status, nf_fingerprint));
         let previous = if site.settings.conditional_requests {
             store::Previous::open(db, &site.id, run.id, &facts_key)?.map(Arc::new)
         } else {
@@ -360,6 +363,7 @@ async fn inspect_site(
             previous.clone(),
             stop.clone(),
             Some(pages_read),
+            soft404.clone(),
         )
         .await;
         reporter.abort();
@@ -400,6 +404,7 @@ async fn inspect_site(
             failures,
             writer,
             stop,
+            soft404,
         )
         .await?;
         writer.flush()?;
@@ -699,6 +704,13 @@ pub fn gather_columns(
         );
     }
     let mut list_pages = columns::ListPages::default();
+    // Pages the office pinned as columns are judged whatever their kind (a single page too).
+    let pinned: HashSet<String> = site
+        .columns
+        .iter()
+        .filter(|c| !c.exclude)
+        .map(|c| columns::page_key(c.url.as_str()))
+        .collect();
     let mut article_dates = columns::ArticleDates::default();
     // Articles the homepage links, by id: (date, url, title), for the homepage check.
     let mut articles: HashMap<u32, (NaiveDate, String, String)> = HashMap::new();
@@ -744,6 +756,13 @@ pub fn gather_columns(
         }
         if p.content.kind == crate::extract::PageKind::List {
             list_pages.push(p);
+        } else if !pinned.is_empty()
+            && [Some(&p.url), p.final_url.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|u| pinned.contains(&columns::page_key(u)))
+        {
+            list_pages.push(columns::pinned_single_page(p));
         }
     })?;
     let list_ids: HashSet<u32> = list_pages.pages().iter().map(|l| l.page.id).collect();

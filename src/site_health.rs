@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use url::Url;
 
 use crate::checks::availability::{self, Availability, AVAILABILITY_COLUMNS};
+use crate::checks::columns;
 use crate::checks::metadata::{self, Expected};
 use crate::checks::Finding;
 use crate::config::Site;
@@ -68,7 +69,18 @@ pub fn metadata(store: &Store, site: &Site, run: i64) -> Result<Vec<Finding>, St
         icp: site.icp.clone(),
     };
     let mut meta = metadata::MetadataCheck::default();
-    store.for_each_page_identity(run, |p| meta.add(p))?;
+    // The homepage linked under another address (`/index.html` from a 首页 link) is the
+    // homepage, not a list page of its own: it is judged once, as the homepage.
+    let mut home_keys = vec![columns::page_key(site.url.as_str())];
+    store.for_each_page_identity(run, |p| {
+        let key = columns::page_key(&p.url);
+        if p.id == 0 {
+            home_keys.push(key);
+        } else if home_keys.contains(&key) {
+            return;
+        }
+        meta.add(p)
+    })?;
     Ok(meta.finish(&expected, &crate::store::now()))
 }
 

@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS urls (
     etag TEXT,                       -- validators of a page read with GET and 200, for the
     last_modified TEXT,              --   next run's conditional request (see `Previous`)
     body_bytes INTEGER,              -- the page's body length (what a 304 saves)
+    soft404 TEXT,                    -- a resource answered 200 with an error page: why, in words
     PRIMARY KEY (run_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages (
@@ -144,9 +145,10 @@ CREATE TABLE IF NOT EXISTS history (
 ";
 
 /// The SQL condition (over `urls u`, `runs r`, `pages p`) of a URL whose fetch did not give a
-/// clean 2xx/3xx page: an error, a 4xx/5xx status, a soft 404, or the site's own not-found page.
+/// clean 2xx/3xx page: an error, a 4xx/5xx status, a soft 404 (of a page or a resource), or the
+/// site's own not-found page.
 const FAILED: &str = "(u.state = 'done' AND (u.error IS NOT NULL OR u.status >= 400
-    OR p.soft404 IS NOT NULL
+    OR p.soft404 IS NOT NULL OR u.soft404 IS NOT NULL
     OR (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint)))";
 
 /// The SQL condition of a URL the guard kept the crawler from contacting.
@@ -252,6 +254,9 @@ pub struct UrlResult {
     pub last_modified: Option<String>,
     /// A parsed page's body length in bytes.
     pub body_bytes: Option<u64>,
+    /// A resource (attachment, image …) that answered 200 with an error page, confirmed by GET
+    /// (see [`crate::crawl::resource`]): the sign seen and what confirmed it, in words.
+    pub soft404: Option<String>,
 }
 
 /// The stored facts of a parsed page.
@@ -539,7 +544,8 @@ impl Store {
     pub fn records(&self, run: i64, filter: &str) -> Result<Vec<UrlRecord>, StoreError> {
         let sql = format!(
             "SELECT u.id, u.url, u.kind, u.status, u.error, u.final_url, u.content_type, u.method,
-                    u.attempts, u.redirects, u.fetched_at, u.state, p.soft404, p.fingerprint, p.title
+                    u.attempts, u.redirects, u.fetched_at, u.state, COALESCE(p.soft404, u.soft404),
+                    p.fingerprint, p.title
              FROM urls u JOIN runs r ON r.id = u.run_id
              LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
              WHERE u.run_id = ?1 {filter} ORDER BY u.id"
@@ -808,6 +814,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("urls", "last_modified", "TEXT"),
     ("urls", "body_bytes", "INTEGER"),
     ("runs", "facts_key", "TEXT"),
+    ("urls", "soft404", "TEXT"),
 ];
 
 fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
@@ -1014,7 +1021,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
     let result = |run: i64, id: u32, r: &UrlResult, recheck: bool| -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(
             "UPDATE urls SET state = ?3, status = ?4, error = ?5, final_url = ?6, content_type = ?7,
-                method = ?8, attempts = ?9, redirects = ?10, fetched_at = ?11, rechecked = ?12
+                method = ?8, attempts = ?9, redirects = ?10, fetched_at = ?11, rechecked = ?12,
+                soft404 = ?13
              WHERE run_id = ?1 AND id = ?2",
         )?;
         st.execute(params![
@@ -1029,7 +1037,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             r.attempts,
             r.redirects,
             r.fetched_at,
-            recheck
+            recheck,
+            r.soft404
         ])?;
         // The validators belong with the page rows they describe: the re-check of a failure
         // stores no page rows, so it leaves them alone.

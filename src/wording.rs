@@ -168,19 +168,53 @@ pub fn fetch_error(e: &str) -> String {
 }
 
 /// Why a 200 page was judged an error page (a soft 404), from the `reason` the link check
-/// gives: which phrase was seen where, or that it is the site's not-found page.
+/// gives: which phrase was seen where, or that it is the site's not-found page; for an
+/// attachment or image ([`crate::crawl::resource`]) also the sign that made the crawler look
+/// (`… (the server answers 200 for paths that do not exist; text/html for a .pdf)`).
 pub fn soft404(reason: &str) -> String {
     let r = reason.strip_prefix("soft 404:").unwrap_or(reason).trim();
-    let sign = if let Some(p) = r.strip_prefix("title says") {
-        format!("页面标题含“{}”", p.trim())
-    } else if let Some(p) = r.strip_prefix("short page says") {
-        format!("页面正文很短且含“{}”", p.trim())
-    } else if r.starts_with("same page as the site serves") {
-        "与网站对不存在的地址返回的页面相同（页面指纹一致）".to_string()
-    } else {
-        r.to_string()
+    // A resource's reason: what confirmed it, then the signs seen in brackets.
+    let (confirmed, signs) = match r.strip_suffix(')').and_then(|r| r.rsplit_once(" (")) {
+        Some((c, s)) => (c, s.split("; ").map(soft404_sign).collect::<Vec<_>>()),
+        None => (r, Vec::new()),
     };
-    format!("服务器返回 HTTP 200，看似正常，但打开的是错误页面（软 404）：{sign}")
+    let confirmed = confirmed.strip_prefix("the page served").unwrap_or(confirmed).trim();
+    let what = if let Some(p) = confirmed.strip_prefix("title says") {
+        format!("页面标题含“{}”", p.trim())
+    } else if let Some(p) = confirmed.strip_prefix("short page says") {
+        format!("页面正文很短且含“{}”", p.trim())
+    } else if confirmed.starts_with("same page as the site serves")
+        || confirmed.starts_with("is the one the server answers for a path")
+    {
+        "与网站对不存在的地址返回的页面相同（页面指纹一致）".to_string()
+    } else if let Some(rest) = confirmed.strip_prefix("is the one the server answers for a .") {
+        match rest.split_once(" that does not exist in ") {
+            Some((ext, folder)) => format!(
+                "与同一目录（{folder}）下不存在的 .{ext} 文件返回的页面相同（页面指纹一致）"
+            ),
+            None => confirmed.to_string(),
+        }
+    } else {
+        confirmed.to_string()
+    };
+    let mut t = String::from("服务器返回 HTTP 200，看似正常，但打开的是错误页面（软 404）：");
+    t.push_str(&what);
+    if !signs.is_empty() {
+        t.push_str("；复查原因：");
+        t.push_str(&signs.join("，"));
+    }
+    t
+}
+
+/// One sign that made the crawler ask for a resource again (see [`soft404`]).
+fn soft404_sign(sign: &str) -> String {
+    if sign == "the server answers 200 for paths that do not exist" {
+        "该网站对不存在的地址也返回 HTTP 200".to_string()
+    } else if let Some((ct, ext)) = sign.split_once(" for a .") {
+        format!("文件（.{ext}）却以网页类型（{ct}）返回")
+    } else {
+        sign.to_string()
+    }
 }
 
 /// The hops of a redirect chain as stored in a link finding's `redirects`
@@ -885,6 +919,26 @@ mod tests {
             json!({"status": 200, "reason": "soft 404: same page as the site serves for a path that does not exist"}),
         ));
         assert!(t.contains("页面指纹一致"), "{t}");
+    }
+
+    #[test]
+    fn a_soft_404_attachment_names_what_confirmed_it_and_the_sign_seen_in_chinese() {
+        let t = evidence(&f(
+            "broken_link",
+            json!({"status": 200, "element": "a",
+                   "reason": "soft 404: the page served is the one the server answers for a .pdf \
+                              that does not exist in /attach/ (the server answers 200 for paths \
+                              that do not exist; text/html for a .pdf)"}),
+        ));
+        assert!(t.contains("软 404") && t.contains("（/attach/）下不存在的 .pdf"), "{t}");
+        assert!(t.contains("该网站对不存在的地址也返回 HTTP 200"), "{t}");
+        assert!(t.contains("文件（.pdf）却以网页类型（text/html）返回"), "{t}");
+        assert!(!t.contains("the server") && !t.contains("served"), "{t}");
+        let t = evidence(&f(
+            "broken_link",
+            json!({"status": 200, "reason": "soft 404: the page served title says 页面不存在 (text/html for a .doc)"}),
+        ));
+        assert!(t.contains("页面标题含“页面不存在”") && t.contains(".doc"), "{t}");
     }
 
     #[test]

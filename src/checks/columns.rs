@@ -671,6 +671,31 @@ pub struct StoredPage {
     pub content: PageContent,
 }
 
+/// A page that is not a list but that `targets.toml` pins as a column (a single page such as
+/// 领导信息 an office wants judged): the column's one item is the page itself, dated by its
+/// publication date (none: the column counts as not updated, as for any undated item).
+pub fn pinned_single_page(mut page: StoredPage) -> StoredPage {
+    let c = &mut page.content;
+    let url = page.final_url.as_deref().unwrap_or(&page.url);
+    c.items = url::Url::parse(url)
+        .map(|url| crate::extract::items::ListItem {
+            title: c
+                .headline
+                .clone()
+                .or_else(|| page.title.clone())
+                .unwrap_or_default(),
+            url,
+            date: c.pub_date.as_ref().map(|d| d.date),
+            date_raw: c.pub_date.as_ref().map(|d| d.raw.clone()),
+            pinned: false,
+        })
+        .into_iter()
+        .collect();
+    c.kind = crate::extract::PageKind::List;
+    c.pagination.clear();
+    page
+}
+
 /// A list page as column discovery keeps it while it reads the rest of the run: its rows and
 /// column meta, with its pagination reduced to the hashed [`page_key`]s of the later pages in
 /// its folder. A TRS list names up to 200 other pages on every page, so a site's list pages
@@ -792,23 +817,27 @@ const NOT_NAMES: &[&str] = &[
     "查看更多",
 ];
 
-/// A key that treats `/a/`, `/a/index.html` and http/https as the same list page.
+/// Whether a file name is a folder's default document: `index.html`, `index.shtml`,
+/// `Default.aspx`, `index.php`, `index.jsp` … (what a server answers for the folder itself).
+fn is_default_document(file: &str) -> bool {
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    (stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("default"))
+        && ["html", "shtml", "htm", "jhtml", "php", "asp", "aspx", "jsp"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+/// A key that treats `/a/`, `/a/index.html`, `/Default.aspx` and http/https as the same page.
 pub fn page_key(url: &str) -> String {
     let Ok(u) = url::Url::parse(url) else {
         return url.to_string();
     };
     let mut path = u.path().to_string();
-    for idx in [
-        "index.html",
-        "index.shtml",
-        "index.htm",
-        "index.jhtml",
-        "default.htm",
-        "default.html",
-    ] {
-        if let Some(t) = path.strip_suffix(idx) {
-            path = t.to_string();
-            break;
+    if let Some(slash) = path.rfind('/') {
+        if is_default_document(&path[slash + 1..]) {
+            path.truncate(slash + 1);
         }
     }
     let host = u.host_str().unwrap_or("");
@@ -985,10 +1014,20 @@ pub fn discover_columns(
             }
         }
     }
+    // Pages that name the same later page are pages of one list, even when that page was not
+    // read as a list (DedeCMS writes the first page twice, as `index.html` and `list_1_1.html`,
+    // and both name `list_1_2.html`).
+    let mut by_later: HashMap<u64, usize> = HashMap::new();
     for (i, l) in list_pages.iter().enumerate() {
         for k in &l.later {
             if let Some(&j) = by_key.get(k) {
                 union(&mut parent, i, j);
+            }
+            match by_later.get(k) {
+                Some(&j) => union(&mut parent, i, j),
+                None => {
+                    by_later.insert(*k, i);
+                }
             }
         }
     }
@@ -1476,5 +1515,56 @@ mod tests {
             cols[0].items.is_some(),
             "matched /tzgg/ to /tzgg/index.html"
         );
+    }
+
+    /// DedeCMS writes a list's first page twice (`/a/xinwen/` and `list_1_1.html`); both name
+    /// `list_1_2.html`, which holds too few rows to be read as a list: one column, not two.
+    #[test]
+    fn pages_naming_the_same_later_page_are_one_column() {
+        let row = [("http://s/a/xinwen/2026/1120/31.html", Some("2026-11-20"))];
+        let pages: Vec<ListPage> = vec![
+            list_page(
+                2,
+                "http://s/a/xinwen/",
+                1,
+                &["http://s/a/xinwen/list_1_2.html"],
+                &row,
+            ),
+            list_page(
+                5,
+                "http://s/a/xinwen/list_1_1.html",
+                2,
+                &["http://s/a/xinwen/list_1_2.html"],
+                &row,
+            ),
+        ]
+        .into_iter()
+        .map(ListPage::from)
+        .collect();
+        let cols = discover_columns(&[], &pages, &ArticleDates::default(), &HashMap::new(), &[]);
+        assert_eq!(cols.len(), 1, "{cols:#?}");
+        assert_eq!(
+            (cols[0].url.as_str(), cols[0].pages),
+            ("http://s/a/xinwen/", 1)
+        );
+    }
+
+    #[test]
+    fn a_pinned_single_page_is_one_item_dated_by_its_publication_date() {
+        let mut p = list_page(7, "http://s/ldxx/", 1, &[], &[]);
+        p.content.kind = PageKind::Other;
+        let col = pinned_single_page(p.clone());
+        assert_eq!(col.content.kind, PageKind::List);
+        assert_eq!(col.content.items.len(), 1);
+        assert_eq!(col.content.items[0].date, None);
+        p.content.pub_date = Some(FoundDate {
+            date: d("2026-03-01"),
+            time: None,
+            source: DateSource::LabelledText,
+            raw: "发布时间：2026-03-01".into(),
+        });
+        let col = pinned_single_page(p);
+        assert_eq!(col.content.items[0].date, Some(d("2026-03-01")));
+        assert_eq!(col.content.items[0].url.as_str(), "http://s/ldxx/");
     }
 }

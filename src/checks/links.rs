@@ -4,7 +4,9 @@
 //! 404/410, another 4xx (other than 401/403/429), a 5xx, or could not be fetched (DNS, refused,
 //! reset, TLS, timeout, redirect loop), or when an internal page answered 200 but is an error
 //! page (a soft 404: its title or short body says so, or it is the very page the site serves for
-//! a path that does not exist). 401, 403 and 429 are bot walls and logins: a person must look.
+//! a path that does not exist — never the homepage itself, under any of its names), or when an
+//! attachment or image answered 200 with an error page (confirmed during the crawl,
+//! [`crate::crawl::resource`]). 401, 403 and 429 are bot walls and logins: a person must look.
 //! A target robots.txt kept us from is not judged at all.
 //!
 //! One finding per (page, target): the webmaster fixes the link on each page that holds it.
@@ -92,6 +94,19 @@ pub fn judge(rec: &UrlRecord, notfound_fingerprint: Option<u64>) -> Option<Verdi
     }
 }
 
+/// Whether a URL (as linked or after its redirects) is the site's homepage, under any of its
+/// names (`/`, `/index.html`, `/Default.aspx`, see [`super::columns::page_key`]).
+fn is_homepage(site: &SiteFacts, rec: &UrlRecord) -> bool {
+    let homes: Vec<String> = site
+        .homepages
+        .iter()
+        .map(|h| super::columns::page_key(h))
+        .collect();
+    std::iter::once(&rec.url)
+        .chain(rec.result.final_url.as_ref())
+        .any(|u| homes.contains(&super::columns::page_key(u)))
+}
+
 /// The link findings of one run.
 pub fn check_links(
     site: &SiteFacts,
@@ -100,7 +115,12 @@ pub fn check_links(
 ) -> Vec<Finding> {
     let judged: HashMap<u32, (&UrlRecord, Verdict)> = targets
         .iter()
-        .filter_map(|t| judge(t, site.notfound_fingerprint).map(|v| (t.id, (t, v))))
+        .filter_map(|t| {
+            // A server that answers a missing path with its homepage makes the homepage look
+            // like its own not-found page: the homepage is never judged by that likeness.
+            let notfound = site.notfound_fingerprint.filter(|_| !is_homepage(site, t));
+            judge(t, notfound).map(|v| (t.id, (t, v)))
+        })
         .collect();
     let mut out = Vec::new();
     for link in links {
@@ -221,6 +241,33 @@ mod tests {
         assert_eq!(judge(&r, Some(8)), None);
         r.kind = UrlKind::External;
         assert_eq!(judge(&r, Some(7)), None);
+    }
+
+    /// A server that answers every missing path with its homepage (DedeCMS/PHPCMS rewritten to
+    /// `index.php`) makes the homepage's fingerprint the not-found page's: links to the homepage,
+    /// under any of its names, are not broken; a missing article shown as the homepage is.
+    #[test]
+    fn homepage_served_for_missing_paths_is_not_its_own_soft_404() {
+        let site = SiteFacts {
+            site: "s".into(),
+            homepages: vec!["http://s.gov.cn/".into()],
+            notfound_fingerprint: Some(7),
+        };
+        let mut home = rec(1, UrlKind::Page, Some(200), None);
+        home.url = "http://s.gov.cn/".into();
+        let mut index = rec(2, UrlKind::Page, Some(200), None);
+        index.url = "http://s.gov.cn/Index.php".into();
+        let mut gone = rec(3, UrlKind::Page, Some(200), None);
+        gone.url = "http://s.gov.cn/a/2019/0101/12.html".into();
+        let link = |target| LinkRef {
+            page_url: "http://s.gov.cn/a/".into(),
+            target,
+            element: "a".into(),
+            text: "t".into(),
+        };
+        let f = check_links(&site, &[home, index, gone], vec![link(1), link(2), link(3)]);
+        let urls: Vec<&str> = f.iter().map(|f| f.url.as_str()).collect();
+        assert_eq!(urls, ["http://s.gov.cn/a/2019/0101/12.html"]);
     }
 
     #[test]

@@ -13,7 +13,11 @@
 //!    their links and queue the new ones; every finished URL goes to the store writer in one
 //!    atomic write with the links it revealed and its content; when the last page is read, it
 //!    tells the run (the checks over pages start while the last links are checked);
-//! 3. [`recheck`]: fetch every failure once more before anyone calls it broken.
+//!    A resource whose `200` may be an error page (the probe found the host answers unknown paths
+//!    with 200, or its `Content-Type` is HTML for a file extension) is asked again with GET and
+//!    compared with the not-found pages ([`resource::Soft404`]);
+//! 3. [`recheck`]: fetch every failure once more before anyone calls it broken (a resource's
+//!    soft 404 is confirmed again the same way).
 //!
 //! On a new run of a site that was crawled before, a page the earlier run stored is asked for
 //! conditionally (its `ETag` / `Last-Modified`, see [`store::Previous`]); when the server says
@@ -30,6 +34,7 @@ pub mod fetch;
 pub mod frontier;
 pub mod guard;
 pub mod politeness;
+pub mod resource;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -67,6 +72,8 @@ struct Job {
     item: Item,
     outcome: Outcome,
     read: Read,
+    /// A resource's answer is an error page ([`resource::Soft404::confirm`]): why.
+    soft404: Option<String>,
 }
 
 /// What the crawl learnt of a fetched URL's content.
@@ -258,6 +265,7 @@ async fn run_job(
     site: Arc<Site>,
     item: Item,
     previous: Option<Arc<Previous>>,
+    soft404: Arc<resource::Soft404>,
 ) -> Job {
     let want = if item.kind == UrlKind::Page {
         Want::Page
@@ -295,6 +303,7 @@ async fn run_job(
                         item,
                         outcome,
                         read: Read::Unchanged { old, stored },
+                        soft404: None,
                     };
                 }
                 // Something of the old page is missing: read it afresh.
@@ -306,17 +315,23 @@ async fn run_job(
                     item,
                     outcome,
                     read,
+                    soft404: None,
                 };
             }
         }
     }
     let mut outcome = fetcher.fetch(&item.url, want, &site.settings).await;
     outcome.attempts += attempts;
+    let mut soft = None;
+    if item.kind == UrlKind::Resource {
+        (outcome, soft) = soft404.confirm(&fetcher, &site, &item.url, outcome).await;
+    }
     let read = read_page(&site, &item, &outcome);
     Job {
         item,
         outcome,
         read,
+        soft404: soft,
     }
 }
 
@@ -385,6 +400,7 @@ pub async fn crawl_site(
     previous: Option<Arc<Previous>>,
     mut stop: watch::Receiver<bool>,
     mut pages_read: Option<std::sync::mpsc::Sender<()>>,
+    soft404: Arc<resource::Soft404>,
 ) -> Result<CrawlEnd, store::StoreError> {
     let max_in_flight = in_flight_window(&site.settings);
     // External links are fetched as soon as they are met (see `frontier`), in their own set, so
@@ -431,6 +447,7 @@ pub async fn crawl_site(
                 site.clone(),
                 item,
                 previous.clone(),
+                soft404.clone(),
             ));
         }
         if in_flight.is_empty() && external.is_empty() {
@@ -447,6 +464,7 @@ pub async fn crawl_site(
         };
         let Ok(job) = job else { continue };
         let mut result = url_result(&job.outcome);
+        result.soft404 = job.soft404;
         if result.error.is_some() || result.status.is_some_and(|s| s >= 400) {
             progress.failures.fetch_add(1, Ordering::Relaxed);
         }
@@ -584,28 +602,34 @@ pub async fn recheck(
     failures: Vec<UrlRecord>,
     writer: &Writer,
     mut stop: watch::Receiver<bool>,
+    soft404: Arc<resource::Soft404>,
 ) -> Result<(CrawlEnd, usize), store::StoreError> {
     let mut settings = site.settings.clone();
     settings.retries = 0;
     let settings = Arc::new(settings);
     let task = |rec: UrlRecord| {
         let (fetcher, site, settings) = (fetcher.clone(), site.clone(), settings.clone());
+        let soft404 = soft404.clone();
         async move {
             let Ok(url) = Url::parse(&rec.url) else {
-                return (rec, None, None);
+                return (rec, None, None, None);
             };
             let want = if rec.kind == UrlKind::Page {
                 Want::Page
             } else {
                 Want::Check
             };
-            let out = fetcher.fetch(&url, want, &settings).await;
+            let mut out = fetcher.fetch(&url, want, &settings).await;
+            let mut soft = None;
+            if rec.kind == UrlKind::Resource {
+                (out, soft) = soft404.confirm(&fetcher, &site, &url, out).await;
+            }
             let page = match (&out.result, rec.kind) {
                 (Ok(f), UrlKind::Page) => parse(&site, f, false, false)
                     .map(|p| (p.page.facts.soft404, p.page.facts.fingerprint)),
                 _ => None,
             };
-            (rec, Some(out), page)
+            (rec, Some(out), page, soft)
         }
     };
     // Spawned a window at a time: a site can have thousands of failures, each task holds its
@@ -627,12 +651,14 @@ pub async fn recheck(
             set.spawn(task(rec));
         }
         let Some(joined) = next else { break };
-        let Ok((rec, Some(out), page)) = joined else {
+        let Ok((rec, Some(out), page, soft)) = joined else {
             continue;
         };
         let mut result = url_result(&out);
         result.attempts += rec.result.attempts;
+        result.soft404 = soft;
         let ok = result.error.is_none()
+            && result.soft404.is_none()
             && result.status.is_some_and(|s| s < 400)
             && page.as_ref().is_none_or(|(soft, _)| soft.is_none());
         if ok {
@@ -657,7 +683,7 @@ mod tests {
     /// [`extract::EXTRACTOR`] it was pinned with. A second run copies an unchanged page's stored
     /// facts from a run with the same `EXTRACTOR`, so a change to what is extracted without a
     /// bump would reuse facts this code no longer produces, silently.
-    const PINNED: (&str, &str) = ("+facts.1", "16106aa3527a04ba6e4b7dbd");
+    const PINNED: (&str, &str) = ("+facts.2", "3f4a8a542d36e3bab6efdfac");
 
     #[test]
     fn a_change_to_what_is_extracted_comes_with_a_new_extractor_version() {

@@ -30,7 +30,7 @@
 //! let url = url::Url::parse("https://www.example.gov.cn/art/2024/6/19/art_1_2.html").unwrap();
 //! let found = article_pub_date(&doc, &url).unwrap();
 //! assert_eq!(found.date, NaiveDate::from_ymd_opt(2024, 6, 19).unwrap());
-//! assert_eq!(found.source, DateSource::MetaPubDate);
+//! assert_eq!(found.source, DateSource::LabelledText);
 //! ```
 
 use std::ops::Range;
@@ -809,6 +809,25 @@ fn label_of(cs: &[NChar], i: usize) -> Result<Option<(u8, usize)>, ()> {
     }
 }
 
+/// Words that follow a date in an article's info line (`2020-02-18 09:15来源：人民日报`).
+const INFO_LINE_WORDS: &[&str] = &[
+    "来源", "发布", "作者", "浏览", "点击", "字号", "阅读", "星期", "周", "编辑", "责任", "访问",
+    "分享", "打印", "信息", "文章", "供稿", "撰稿", "摄影", "【", "〔",
+];
+
+/// Whether the text right after a date starts with a word that is not the next item of an
+/// info line: the date is then inside a sentence.
+fn glued_to_word(rest: &[NChar]) -> bool {
+    let Some(first) = rest.first() else {
+        return false;
+    };
+    if !is_cjk(first.c) {
+        return false;
+    }
+    let head: String = rest.iter().take(4).map(|n| n.c).collect();
+    !INFO_LINE_WORDS.iter().any(|w| head.starts_with(w))
+}
+
 #[derive(Debug, Clone)]
 struct Visible {
     date: NaiveDate,
@@ -1006,8 +1025,10 @@ fn visible_dates(doc: &Html) -> Vec<Visible> {
                     if !header_ok || today_widget || r.start < skip_before {
                         continue;
                     }
-                    // `定于2026年12月1日` — a date glued to a word is part of a sentence.
-                    if r.start > 0 && is_cjk(cs[r.start - 1].c) {
+                    // `定于2026年12月1日`, `（2007年6月29日第十届…会议通过）` — a date glued to
+                    // a word is part of a sentence; glued to the info line's next item
+                    // (`2020-02-18 09:15来源：`, `2024年6月13日发布`) it is not.
+                    if r.start > 0 && is_cjk(cs[r.start - 1].c) || glued_to_word(&cs[r.end..]) {
                         continue;
                     }
                     out.push(Visible {
@@ -1062,20 +1083,27 @@ fn meta_dates(doc: &Html) -> Vec<FoundDate> {
     found.into_iter().map(|(_, f)| f).collect()
 }
 
+/// Tiers of trust, best first (see [`article_pub_date`]).
+const TIER_META: u8 = 4;
+const TIER_DRAFTED: u8 = 6;
+const TIER_URL: u8 = 7;
+
 fn ordered_candidates(doc: &Html, url: &Url) -> Vec<(u8, FoundDate)> {
     let mut out: Vec<(u8, FoundDate)> = Vec::new();
     for f in meta_dates(doc) {
-        out.push((0, f));
+        out.push((TIER_META, f));
     }
     for v in visible_dates(doc) {
-        // Tiers: publication label under the title, a plain label or a bare date under the
-        // title, a publication label elsewhere, a plain label elsewhere, drafted/generated.
+        // What a person reads comes first: a publication label under the title, a plain label
+        // or a bare date under the title, a publication label elsewhere. Then the meta tag
+        // (a CMS re-stamps it when it re-publishes a page), then a plain label elsewhere, then
+        // drafted/generated dates.
         let tier = match (v.rank, v.in_header) {
             (0, true) => 1,
             (1, true) => 2,
             (0, false) => 3,
-            (1, false) => 4,
-            _ => 5,
+            (1, false) => 5,
+            _ => TIER_DRAFTED,
         };
         let source = if v.labelled {
             DateSource::LabelledText
@@ -1094,7 +1122,7 @@ fn ordered_candidates(doc: &Html, url: &Url) -> Vec<(u8, FoundDate)> {
     }
     if let Some(d) = date_in_url(url) {
         out.push((
-            6,
+            TIER_URL,
             FoundDate {
                 date: d,
                 time: None,
@@ -1107,12 +1135,15 @@ fn ordered_candidates(doc: &Html, url: &Url) -> Vec<(u8, FoundDate)> {
     out
 }
 
-/// The publication date of an article page, in order of trust: meta `PubDate` (any case or
-/// attribute order, and its relatives), a labelled visible date (`发布时间：`, `发布日期：`,
-/// `日期：`, `时间：`, full-width digits and colons; under the title first), an unlabelled date
-/// on the line under the title, a drafted/generated date (`成文日期`, `生成日期`), then the URL
-/// date. Never the header "today" widget, copyright years, `Maketime`/generation stamps, hidden
-/// elements or dates inside the body text.
+/// The publication date of an article page, as a person reads it, in order of trust: the date
+/// printed in the article's info line (`发布时间：`, `发布日期：`, `日期：`, `时间：`, full-width
+/// digits and colons, or a bare date on the line under the title), a publication label
+/// elsewhere on the page, meta `PubDate` (any case or attribute order, and its relatives), a
+/// plain `日期：` label elsewhere, a drafted/generated date (`成文日期`, `生成日期`), then the URL
+/// date. A meta `PubDate` that disagrees with the printed date is a CMS's re-publish stamp: it
+/// stays among the [`pub_date_candidates`] for the `suspect_date` check. Never the header
+/// "today" widget, copyright years, `Maketime`/generation stamps, hidden elements or dates
+/// inside the body text.
 pub fn article_pub_date(doc: &Html, url: &Url) -> Option<FoundDate> {
     ordered_candidates(doc, url)
         .into_iter()
@@ -1138,10 +1169,12 @@ pub fn pub_date_with_candidates(doc: &Html, url: &Url) -> (Option<FoundDate>, Ve
 }
 
 fn candidates_of(all: Vec<(u8, FoundDate)>) -> Vec<FoundDate> {
-    let has_visible = all.iter().any(|(t, _)| (1..=4).contains(t));
+    let has_visible = all
+        .iter()
+        .any(|(t, _)| *t < TIER_DRAFTED && *t != TIER_META);
     let mut out: Vec<FoundDate> = Vec::new();
     for (tier, f) in all {
-        if tier == 5 && has_visible {
+        if tier == TIER_DRAFTED && has_visible {
             continue;
         }
         if out
@@ -1526,8 +1559,8 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (ymd(2023, 5, 12), DateSource::MetaPubDate),
                 (ymd(2009, 9, 30), DateSource::LabelledText),
+                (ymd(2023, 5, 12), DateSource::MetaPubDate),
                 (ymd(2009, 9, 30), DateSource::Url),
             ]
         );
@@ -1562,7 +1595,7 @@ mod fixture_tests {
     }
 
     /// (file, URL, publication date an inspector reads, date printed on the page, meta PubDate
-    /// when it disagrees with the printed date).
+    /// when it disagrees with the printed date). The labels are in `docs/date-accuracy.md`.
     #[allow(clippy::type_complexity)]
     const ARTICLES: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
         ("article/beijing_gov_cn.html", "https://www.beijing.gov.cn/", "2024-03-01", None, None),
@@ -1591,18 +1624,57 @@ mod fixture_tests {
         ("reference_dates/xinhuanet_com.htm", "http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm", "2020-02-19", Some("2020-02-19"), None),
         ("reference_dates/banyuetan_org.html", "http://www.banyuetan.org/jmcs/detail/20200102/1000200033136171577956287380194268_1.html", "2020-01-02", Some("2020-01-02"), None),
         ("reference_dates/archive_org.html", "https://web.archive.org/web/20120611024252/http://www.he.xinhuanet.com/news/2012-06/04/content_25340717.htm", "2012-06-04", Some("2012-06-04"), None),
+        // The six corpus pages whose licence keeps them out of the repository: read from
+        // `../shared/corpus/pages` when it is there (see `corpus_page`).
+        ("article/shanxi_gov_cn.html", "http://www.shanxi.gov.cn/", "2019-09-18", Some("2019-09-18"), None),
+        ("article/fgw_zj_gov_cn.html", "http://fzggw.zj.gov.cn/", "2016-11-22", Some("2016-11-22"), None),
+        ("article/cmse_gov_cn.html", "http://www.cmse.gov.cn/", "2012-06-24", Some("2012-06-24"), None),
+        ("article/nfra_gov_cn_1.html", "https://www.nfra.gov.cn/", "2024-07-12", Some("2024-07-12"), None),
+        ("article/nfra_gov_cn_2.html", "https://www.nfra.gov.cn/", "2025-06-03", Some("2025-06-03"), None),
+        ("policy/gov_cn.html", "https://www.gov.cn/", "2007-08-20", None, None),
     ];
+
+    /// The text of a labelled page: from `tests/fixtures/pages/`, else from the shared corpus
+    /// (`$GOVPATROL_CORPUS`, or `../shared/corpus/pages` beside the repository or its parent,
+    /// where CI and the worktrees have it); `None` when neither holds it.
+    fn corpus_page(rel: &str) -> Option<String> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let in_repo = format!("{root}/tests/fixtures/pages/{rel}");
+        if std::path::Path::new(&in_repo).exists() {
+            return Some(load(rel));
+        }
+        let dirs = std::env::var("GOVPATROL_CORPUS").ok().into_iter().chain([
+            format!("{root}/../shared/corpus/pages"),
+            format!("{root}/../../shared/corpus/pages"),
+        ]);
+        for dir in dirs {
+            if let Ok(bytes) = std::fs::read(format!("{dir}/{rel}")) {
+                return Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+        None
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// The visible labelled date wins: on every labelled page the publication date is the one a
+    /// person reads, and where the meta `PubDate` was re-stamped later the candidates keep both
+    /// for `suspect_date`.
     #[test]
     fn corpus_article_dates() {
         let mut right = 0;
+        let mut read = 0;
         let mut misses = Vec::new();
+        let mut absent = Vec::new();
         for (file, url, inspector, printed, meta) in ARTICLES {
-            let doc = Html::parse_document(&load(file));
+            let Some(html) = corpus_page(file) else {
+                absent.push(*file);
+                continue;
+            };
+            read += 1;
+            let doc = Html::parse_document(&html);
             let url = Url::parse(url).unwrap();
             let got = article_pub_date(&doc, &url).map(|f| f.date);
             let cands = pub_date_candidates(&doc, &url);
@@ -1614,38 +1686,34 @@ mod fixture_tests {
                 .find(|f| matches!(f.source, DateSource::LabelledText | DateSource::Text))
                 .map(|f| f.date);
             assert_eq!(visible, printed.map(d), "{file}: printed date");
-            // By contract the meta PubDate is trusted first; where it contradicts the printed
-            // date the candidates must show both, for the forged-date check.
-            let expected = meta.map(d).unwrap_or_else(|| d(inspector));
-            assert_eq!(got, Some(expected), "{file}: article_pub_date");
             if let Some(m) = meta {
                 assert!(cands
                     .iter()
                     .any(|f| f.source == DateSource::MetaPubDate && f.date == d(m)));
-                assert!(cands
-                    .iter()
-                    .any(|f| f.source != DateSource::MetaPubDate && f.date == d(inspector)));
             }
             if got == Some(d(inspector)) {
                 right += 1;
             } else {
-                misses.push(*file);
+                misses.push((*file, got));
             }
         }
         eprintln!(
-            "publication date as an inspector reads it: {right}/{} (meta PubDate disagrees on: {misses:?})",
-            ARTICLES.len()
+            "publication date as an inspector reads it: {right}/{read} (misses: {misses:?}; not found: {absent:?})"
         );
-        assert_eq!(right, ARTICLES.len() - 2);
+        assert!(misses.is_empty(), "{misses:?}");
+        // The 26 pages in the repository are always there.
+        assert!(read >= 26, "{read}");
     }
-
     /// The forged-date check on the real pages: it flags exactly the two whose meta `PubDate`
     /// contradicts the printed date, and no other.
     #[test]
     fn corpus_suspect_dates() {
         let mut flagged = Vec::new();
         for (file, url, _, _, _) in ARTICLES {
-            let doc = Html::parse_document(&load(file));
+            let Some(html) = corpus_page(file) else {
+                continue;
+            };
+            let doc = Html::parse_document(&html);
             let url = Url::parse(url).unwrap();
             let pub_date = article_pub_date(&doc, &url);
             let cands = pub_date_candidates(&doc, &url);

@@ -263,15 +263,20 @@ fn item_text(item: ElementRef<'_>, main: ElementRef<'_>) -> ItemText {
 /// else a whole text node that is a date (`05-11` with the year given), else a date closing the
 /// link text (`标题 [2024-05-11]`).
 fn row_date(t: &ItemText, year: Option<i32>) -> Option<(Option<NaiveDate>, String)> {
-    // A paragraph of prose around a link is not a list row; its dates are events.
-    if t.outside.contains('。') || t.outside.chars().count() > 150 {
-        return None;
-    }
-    let found = find_dates(&t.outside, year);
-    if let Some((d, _, r)) = found.iter().max_by_key(|(d, _, _)| *d) {
-        return Some((Some(*d), t.outside[r.clone()].to_string()));
+    // A paragraph of prose around a link is not a list row; its dates are events. A row with an
+    // intro (DedeCMS `ul.e2`: title, `日期：2026-11-20`, then a sentence or two) still shows its
+    // date in a short text of its own.
+    let prose = t.outside.contains('。') || t.outside.chars().count() > 150;
+    if !prose {
+        let found = find_dates(&t.outside, year);
+        if let Some((d, _, r)) = found.iter().max_by_key(|(d, _, _)| *d) {
+            return Some((Some(*d), t.outside[r.clone()].to_string()));
+        }
     }
     for n in &t.outside_nodes {
+        if prose && (n.contains(['。', '，']) || n.chars().count() > 30) {
+            continue;
+        }
         if let Some((d, _)) = parse_date(n, year) {
             return Some((Some(d), n.clone()));
         }
@@ -287,7 +292,7 @@ fn row_date(t: &ItemText, year: Option<i32>) -> Option<(Option<NaiveDate>, Strin
         }
     }
     // A year-less date we cannot place yet: keep its spelling.
-    if year.is_none() {
+    if year.is_none() && !prose {
         for n in &t.outside_nodes {
             if parse_date(n, Some(2000)).is_some() {
                 return Some((None, n.clone()));
@@ -425,11 +430,15 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
                         Node::Element(e) if e.name() == "a" => break,
                         Node::Element(_) => {
                             if let Some(el) = ElementRef::wrap(n) {
-                                let c = text_of(el);
                                 t.outside.push(' ');
-                                t.outside.push_str(&c);
-                                if !c.is_empty() {
-                                    t.outside_nodes.push(c);
+                                t.outside.push_str(&text_of(el));
+                                // Each text of its own, as in a row element: `<small>日期：</small>
+                                // 2026-11-20` is a label and a date, not one string.
+                                for s in el.text() {
+                                    let c = collapse(s);
+                                    if !c.is_empty() {
+                                        t.outside_nodes.push(c);
+                                    }
                                 }
                             }
                         }
@@ -584,10 +593,6 @@ impl Blocks {
         main_block(&self.0)
             .map(|b| b.items.clone())
             .unwrap_or_default()
-    }
-    /// Whether [`list_items`] is empty.
-    pub(crate) fn no_list_items(&self) -> bool {
-        main_block(&self.0).is_none_or(|b| b.items.is_empty())
     }
     /// [`list_blocks`].
     pub(crate) fn list_blocks(self) -> Vec<Vec<ListItem>> {
@@ -808,7 +813,7 @@ pub(crate) fn meta(doc: &Html, name: &str) -> Option<String> {
 }
 
 /// Characters of body text in sentences (with 。), outside links: an article has many.
-fn sentence_text_len(doc: &Html) -> usize {
+pub(crate) fn sentence_text_len(doc: &Html) -> usize {
     let mut n = 0;
     for p in super::elements(doc, &["p", "div", "td", "span", "font"]) {
         for child in p.children() {

@@ -27,6 +27,8 @@
 //! ```
 
 pub mod charset;
+pub mod column_page;
+pub mod datastore;
 pub mod dates;
 pub mod identity;
 pub mod items;
@@ -62,24 +64,12 @@ pub enum PageKind {
 /// a new release reads every page afresh once instead of reusing what an older one extracted.
 /// A test in `crawl` hashes what the crawl stores of the fixture pages and fails when that changes
 /// and this does not.
-pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.1");
+pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.2");
 
 /// Most list rows kept per page (a site map can link thousands of pages).
 pub const MAX_ITEMS: usize = 500;
 /// Most pagination URLs kept per page (enough to tie later pages to the first one).
 pub const MAX_PAGINATION: usize = 200;
-
-/// Phrases a list page shows when it has no item (an empty column, 空白栏目).
-const EMPTY_LIST_PHRASES: &[&str] = &[
-    "暂无信息",
-    "暂无内容",
-    "暂无数据",
-    "暂无记录",
-    "暂无相关信息",
-    "没有相关信息",
-    "没有找到相关",
-    "无相关信息",
-];
 
 /// What the column checks need of one page: its kind, its publication date (with where it came
 /// from and every candidate, for `suspect_date`), its column meta tags and breadcrumb, its list
@@ -117,9 +107,11 @@ pub struct PageContent {
 
 /// Reads what the column checks need from a parsed page (see [`PageContent`]).
 ///
-/// A page is a list page when [`items::is_list_page`] says so, or when it carries the column
-/// meta tags (`ColumnName`/`ColumnType`) but no article tags and no dated row, and either says
-/// it has nothing (`暂无信息` …) or has no list rows at all: that is an empty column.
+/// A page is a list page when [`items::is_list_page`] says so, or when it has no dated row and
+/// shows only a placeholder where its list would be (`暂无信息`, `没有记录` …,
+/// [`column_page::shows_placeholder`]): that is an empty column. A page with neither is an
+/// article when it has the article tags or a date, else `Other` — a single page (概况, 联系我们 …)
+/// with or without column tags is not a column, so it is never judged empty.
 ///
 /// A homepage (`homepage`) is never a list page: its rows are those of all its blocks, for the
 /// homepage update check.
@@ -168,38 +160,61 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
         }
     }
     let (pub_date, date_candidates) = dates::pub_date_with_candidates(doc, url);
-    if article_tags || pub_date.is_some() {
+    let printed_date = pub_date.as_ref().is_some_and(|d| {
+        matches!(
+            d.source,
+            dates::DateSource::LabelledText | dates::DateSource::Text
+        )
+    });
+    let article = |pub_date, date_candidates| {
         let headline = policy::headline(doc);
         let doc_numbers = policy::doc_numbers(doc, headline.as_deref(), &visible_text(doc));
-        return PageContent {
+        PageContent {
             kind: PageKind::Article,
             headline,
             doc_numbers,
             related: policy::related_links(doc, url),
             date_candidates,
             pub_date,
-            column,
+            column: column.clone(),
             ..Default::default()
-        };
+        }
+    };
+    if article_tags || printed_date {
+        return article(pub_date, date_candidates);
     }
     let blocks = blocks.unwrap_or_else(|| items::Blocks::new(doc, url));
-    let no_list_items = blocks.no_list_items();
     let blocks = blocks.list_blocks();
     let dated_blocks = blocks
         .iter()
         .any(|b| b.iter().any(|i| i.date_raw.is_some()));
-    let column_tags = column.name.is_some() || column.column_type.is_some();
-    if column_tags && !homepage && !dated_blocks {
-        let text = visible_text(doc);
-        let says_empty = EMPTY_LIST_PHRASES.iter().any(|p| text.contains(p));
-        if says_empty || no_list_items {
-            return PageContent {
-                kind: PageKind::List,
-                column,
-                pagination,
-                ..Default::default()
-            };
-        }
+    // A list that shows only a placeholder (暂无信息, 没有记录 …) is an empty column, with or
+    // without column tags; a single page (概况, 联系我们 …, or a page of prose) is not one, and
+    // neither is a channel page whose one empty box sits beside boxes of (undated) article links.
+    // (Article titles are long; menu and footer links, 网站地图 or a filing number, are not.)
+    let article_links = blocks.iter().any(|b| {
+        let own: Vec<usize> = b
+            .iter()
+            .filter(|i| i.url.origin() == url.origin())
+            .map(|i| i.title.chars().count())
+            .collect();
+        own.len() >= 3 && own.iter().sum::<usize>() >= 12 * own.len()
+    });
+    if !homepage
+        && !dated_blocks
+        && !article_links
+        && column_page::shows_placeholder(doc)
+        && !single_page(doc, &column)
+    {
+        return PageContent {
+            kind: PageKind::List,
+            column,
+            pagination,
+            ..Default::default()
+        };
+    }
+    if pub_date.is_some() {
+        return article(pub_date, date_candidates);
     }
     let mut rows: Vec<items::ListItem> = blocks.into_iter().flatten().collect();
     rows.truncate(MAX_ITEMS);
@@ -210,6 +225,25 @@ fn column_content(doc: &Html, url: &Url, homepage: bool) -> PageContent {
         pagination,
         ..Default::default()
     }
+}
+
+/// Whether a page without list rows is a single page: named like one (its `ColumnName`, else
+/// its breadcrumb's last part, else its title's first part), or a document of prose.
+fn single_page(doc: &Html, column: &items::ColumnMeta) -> bool {
+    let title;
+    let name = match (&column.name, column.breadcrumb.last()) {
+        (Some(n), _) => n.as_str(),
+        (None, Some(b)) => b.as_str(),
+        (None, None) => {
+            title = elements(doc, &["title"])
+                .next()
+                .map(|t| t.text().collect::<String>())
+                .unwrap_or_default();
+            title.split(['_', '-', '|', '—']).next().unwrap_or("")
+        }
+    };
+    column_page::is_single_page_name(name)
+        || items::sentence_text_len(doc) >= column_page::SINGLE_PAGE_PROSE
 }
 
 /// Longest link text kept.
@@ -259,9 +293,11 @@ pub fn extract(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts 
 /// Deepest element nesting handed to the HTML parser (see [`limit_nesting`]).
 pub const MAX_NESTING: usize = 512;
 
-/// Parses HTML the way every part of govpatrol must: through [`limit_nesting`] first.
+/// Parses HTML the way every part of govpatrol must: lists kept in `<datastore>` scripts unwrapped
+/// ([`datastore::unwrap`]), then through [`limit_nesting`].
 pub fn parse_html(html: &str) -> Html {
-    Html::parse_document(&limit_nesting(html, MAX_NESTING))
+    let html = datastore::unwrap(html);
+    Html::parse_document(&limit_nesting(&html, MAX_NESTING))
 }
 
 /// Removes container start tags nested deeper than `max` (a hostile page with 100,000 nested
@@ -352,7 +388,7 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
     b.iter().position(|c| *c == b'<')
 }
 
-fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if let [one] = needle {
         return b
             .get(from..)?
@@ -366,7 +402,7 @@ fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| from + p)
 }
 
-fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     b.get(from..)?
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle))
@@ -920,6 +956,52 @@ mod tests {
             f.links[0].url.as_str(),
             "http://s.gov.cn/files/%E9%99%84%E4%BB%B61.pdf?q=%CD%A8%D6%AA"
         );
+    }
+
+    fn kind(html: &str) -> (PageKind, usize) {
+        let url = Url::parse("http://s.gov.cn/lm/").unwrap();
+        let c = page_content(&parse_html(html), &url, false);
+        (c.kind, c.items.len())
+    }
+
+    #[test]
+    fn a_single_page_with_column_tags_is_not_an_empty_column() {
+        let head = r#"<meta name="ColumnName" content="单位概况"><title>单位概况_某局</title>"#;
+        let nav = r#"<ul><li><a href="/">首页</a></li><li><a href="/gzdt/">工作动态</a></li></ul>"#;
+        // named like a single page, no prose
+        assert_eq!(
+            kind(&format!("{head}{nav}<p>地址：某路1号</p>")).0,
+            PageKind::Other
+        );
+        // a page of prose under any name, even with an empty sidebar box
+        let prose =
+            "本局是市政府工作部门，负责全市相关工作的统筹协调和监督管理，组织实施各项制度。"
+                .repeat(3);
+        let html = format!(
+            r#"<meta name="ColumnName" content="本局"><p>{prose}</p><div>最新公告</div><p>暂无信息</p>"#
+        );
+        assert_eq!(kind(&html).0, PageKind::Other);
+        // column tags and nothing at all (a list a script fills in): not judged either
+        assert_eq!(
+            kind(&format!(
+                r#"<meta name="ColumnName" content="工作动态">{nav}<div id="app"></div>"#
+            ))
+            .0,
+            PageKind::Other
+        );
+    }
+
+    #[test]
+    fn a_placeholder_list_without_column_tags_is_an_empty_column() {
+        let html = r#"<title>政策法规</title><table><tr><td><a href="/">首页</a> | <a href="/news.htm">新闻</a></td></tr>
+            <tr><td colspan="2">没有记录</td></tr></table>"#;
+        assert_eq!(kind(html), (PageKind::List, 0));
+        // a channel page: one empty box beside a box of article links is not an empty column
+        let channel = r#"<title>政务公开</title><div><h3>通知公告</h3><p>暂无信息</p></div>
+            <div><h3>工作动态</h3><ul><li><a href="/a/1.html">关于开展年度安全生产检查的通知</a></li>
+            <li><a href="/a/2.html">市局召开第四季度工作部署会议</a></li>
+            <li><a href="/a/3.html">全市生态环境保护工作推进会召开</a></li></ul></div>"#;
+        assert_eq!(kind(channel).0, PageKind::Other);
     }
 
     #[test]

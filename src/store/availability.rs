@@ -150,7 +150,8 @@ impl Store {
     }
 
     /// Every page of a run that opened as a real page (no error status, no soft 404), with its
-    /// meta tags, kind and (homepage) footer, in URL id order. A page reached under several URLs
+    /// meta tags, kind and (homepage) footer, in URL id order. The homepage is one even when the
+    /// server answers missing paths with it (its fingerprint is then the not-found page's). A page reached under several URLs
     /// (redirects) is listed once, under its final URL.
     pub fn for_each_page_identity(
         &self,
@@ -166,7 +167,8 @@ impl Store {
                  LEFT JOIN page_identity i ON i.run_id = p.run_id AND i.url_id = p.url_id
                  WHERE p.run_id = ?1 AND p.soft404 IS NULL AND u.error IS NULL
                    AND (u.status IS NULL OR u.status < 400)
-                   AND NOT (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint)
+                   AND NOT (r.notfound_fingerprint IS NOT NULL AND p.fingerprint = r.notfound_fingerprint
+                            AND u.id != 0)
                  ORDER BY u.id",
             )
             .map_err(self.err())?;

@@ -131,6 +131,37 @@ pub struct CrawlSettings {
     /// Default true.
     #[arg(long, value_name = "BOOL")]
     pub conditional_requests: Option<bool>,
+    /// Render pages in headless Chromium: `off`, `auto` (the pages whose HTML looks built by
+    /// script) or `always`; `--render` alone is `always`. Default off.
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "always")]
+    pub render: Option<Render>,
+    /// Seconds one page may take to render; past it the page is read statically. Default 30.
+    #[arg(long, value_name = "SECS")]
+    pub render_timeout_secs: Option<u64>,
+}
+
+/// Whether pages are rendered in headless Chromium before they are read ([`crate::render`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Render {
+    /// Read every page's HTML as the server sent it.
+    #[default]
+    Off,
+    /// Render the pages whose HTML looks built by script (an empty list or body container
+    /// that a script fills, an empty front-end framework root); read the others statically.
+    Auto,
+    /// Render every page of the site.
+    Always,
+}
+
+impl Render {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Render::Off => "off",
+            Render::Auto => "auto",
+            Render::Always => "always",
+        }
+    }
 }
 
 /// Resolved settings for one site.
@@ -150,6 +181,8 @@ pub struct Settings {
     pub allow_private: bool,
     pub check_ipv6: bool,
     pub conditional_requests: bool,
+    pub render: Render,
+    pub render_timeout: Duration,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -176,6 +209,8 @@ impl Default for Settings {
             allow_private: false,
             check_ipv6: false,
             conditional_requests: true,
+            render: Render::Off,
+            render_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -224,6 +259,12 @@ impl Settings {
         }
         if let Some(v) = over.conditional_requests {
             self.conditional_requests = v;
+        }
+        if let Some(v) = over.render {
+            self.render = v;
+        }
+        if let Some(v) = over.render_timeout_secs {
+            self.render_timeout = Duration::from_secs(v);
         }
     }
 }
@@ -823,6 +864,13 @@ fn validate_settings<E>(
     }
     if s.timeout_secs == Some(0) {
         return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
+    }
+    if s.render_timeout_secs.is_some_and(|t| !(1..=600).contains(&t)) {
+        return Err(err(
+            span,
+            Some("render_timeout_secs"),
+            "must be from 1 to 600 seconds".into(),
+        ));
     }
     Ok(())
 }

@@ -796,11 +796,71 @@ fn sentence(f: &Finding, with_page: bool) -> String {
         "solicitation_without_feedback" | "short_solicitation_period" => solicitation_sentence(f),
         _ => String::new(),
     };
-    if t.is_empty() {
+    let mut t = if t.is_empty() {
         format!("{}：{}", check_name(f.check), f.url)
     } else {
         t
+    };
+    if let Some(how) = rendering(&f.evidence) {
+        let _ = write!(t, "（{how}）");
     }
+    t
+}
+
+/// How the page of a finding was read when its content is built by script
+/// ([`crate::render`]): `rendered` or `render_failed` in the evidence; `None` for a page read
+/// as usual. Also the 页面读取方式 column of the CSV files.
+pub fn rendering(e: &Value) -> Option<String> {
+    if e["rendered"].as_bool() == Some(true) {
+        Some("该页面内容由脚本生成，按浏览器渲染后的页面检查".into())
+    } else {
+        val(&e["render_failed"]).map(|why| {
+            format!(
+                "该页面内容由脚本生成，但浏览器渲染未成功（{}），按页面源代码检查",
+                render_failure(&why)
+            )
+        })
+    }
+}
+
+/// Why a page was not rendered ([`crate::render`]), in words.
+fn render_failure(why: &str) -> String {
+    if why.starts_with("no browser") {
+        return "检查程序所在的计算机没有可用的浏览器".into();
+    }
+    if let Some(rest) = why.strip_prefix("not rendered within ") {
+        let secs = rest.split_whitespace().next().unwrap_or("");
+        return format!("{secs} 秒内未完成");
+    }
+    for (prefix, words) in [
+        (
+            "a request of the page's scripts failed: ",
+            "页面脚本请求的数据未能正常取得：",
+        ),
+        (
+            "a request of the page's scripts was not answered: ",
+            "页面脚本请求的数据未能取得：",
+        ),
+    ] {
+        if let Some(rest) = why.strip_prefix(prefix) {
+            let (url, detail) = rest.split_once(' ').unwrap_or((rest, ""));
+            let detail = match detail.strip_prefix("answered ").map(str::parse::<u64>) {
+                Some(Ok(status)) => format!("返回 {}", http_status(status)),
+                _ => fetch_error(detail.trim_matches(['(', ')'])),
+            };
+            return format!("{words}{url}，{detail}");
+        }
+    }
+    if why.starts_with("the page's script sends ") {
+        return "页面脚本以提交方式（非 GET）请求数据，检查程序只读取、不提交".into();
+    }
+    if why.starts_with("the page makes more than") {
+        return "页面请求过多".into();
+    }
+    if why.starts_with("the page's script leaves it for") {
+        return "页面脚本跳转到了其他页面".into();
+    }
+    why.to_string()
 }
 
 /// How a finding of severity `veto` is named in a verdict: the indicator, the measured value,

@@ -305,6 +305,25 @@ pub struct Site {
 }
 
 impl Site {
+    /// A site made of one address, for a page looked at on its own (`govpatrol page`): its
+    /// host is the site, `settings` its settings.
+    pub fn adhoc(url: &Url, settings: Settings) -> Site {
+        Site {
+            id: "page".into(),
+            name: url.host_str().unwrap_or_default().to_string(),
+            url: url.clone(),
+            role: Role::Unit,
+            owner: None,
+            hosts: Vec::new(),
+            exclude: Vec::new(),
+            settings,
+            columns: Vec::new(),
+            site_id_code: None,
+            icp: None,
+            messages: Default::default(),
+        }
+    }
+
     /// Is `url` on this site (crawled and parsed) rather than external (only checked)?
     pub fn in_scope(&self, url: &Url) -> bool {
         if !matches!(url.scheme(), "http" | "https") {
@@ -978,6 +997,27 @@ mod tests {
         let m = e.to_string();
         assert!(m.starts_with("t.toml:2:"), "{m}");
         assert!(m.contains("`concurency`"), "{m}");
+    }
+
+    #[test]
+    fn render_is_off_by_default_set_per_site_and_an_unknown_mode_names_its_line() {
+        let t = parse(&format!(
+            "[defaults]\nrender = \"auto\"\n{SITE}[site.settings]\nrender = \"always\"\nrender_timeout_secs = 5\n{}",
+            SITE.replace("id = \"a\"", "id = \"b\"")
+        ))
+        .unwrap();
+        assert_eq!(t.sites[0].settings.render, Render::Always);
+        assert_eq!(t.sites[0].settings.render_timeout, Duration::from_secs(5));
+        assert_eq!(t.sites[1].settings.render, Render::Auto);
+        assert_eq!(parse(SITE).unwrap().sites[0].settings.render, Render::Off);
+        let e = parse(&format!("[defaults]\nrender = \"sometimes\"\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml:2:") && e.contains("`render`") && e.contains("auto"), "{e}");
+        let e = parse(&format!("{SITE}[site.settings]\nrender_timeout_secs = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`render_timeout_secs`"), "{e}");
     }
 
     #[test]

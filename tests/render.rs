@@ -395,3 +395,33 @@ async fn ctrl_c_during_a_render_leaves_no_browser_process() {
     }
     assert!(left.is_empty(), "left behind: {left:?}\n{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_render_shows_the_static_and_the_rendered_page_side_by_side() {
+    if !have_chromium("page_render_shows_the_static_and_the_rendered_page_side_by_side") {
+        return;
+    }
+    let (base, _) = start().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let o = tokio::process::Command::new(env!("CARGO_BIN_EXE_govpatrol"))
+        .args(["page", &format!("{base}xxgk/tzgg/"), "--render"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("rendered (headless Chromium)"), "{text}");
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(label.split_whitespace().count())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("kind"), ["other", "list", "page"], "{text}");
+    assert_eq!(row("newest item"), ["-", "2026-11-20"], "{text}");
+    assert!(text.contains("links only in the rendered page (3)"), "{text}");
+    assert!(processes_under(tmp.path()).is_empty());
+}

@@ -749,6 +749,26 @@ mod tests {
     /// bump would reuse facts this code no longer produces, silently.
     const PINNED: (&str, &str) = ("+facts.2", "3f4a8a542d36e3bab6efdfac");
 
+    /// A page rendered in one run and read statically in the next (or the other way round)
+    /// must not have its facts copied across: the render mode is part of the key.
+    #[test]
+    fn the_facts_key_changes_with_the_render_mode() {
+        let site = |render: &str| {
+            crate::config::Targets::parse(
+                &format!("[[site]]\nid = \"s\"\nname = \"站\"\nurl = \"https://www.example.gov.cn/\"\nrole = \"unit\"\n{render}"),
+                "t.toml".as_ref(),
+            )
+            .unwrap()
+            .sites
+            .remove(0)
+        };
+        let off = facts_key(&site(""));
+        assert_eq!(off, facts_key(&site("[site.settings]\nrender = \"off\"\n")));
+        let auto = facts_key(&site("[site.settings]\nrender = \"auto\"\n"));
+        let always = facts_key(&site("[site.settings]\nrender = \"always\"\n"));
+        assert!(off != auto && auto != always && off != always);
+    }
+
     #[test]
     fn a_change_to_what_is_extracted_comes_with_a_new_extractor_version() {
         use sha2::{Digest, Sha256};

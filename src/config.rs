@@ -884,7 +884,9 @@ fn validate_settings<E>(
     if s.timeout_secs == Some(0) {
         return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
     }
-    if s.render_timeout_secs.is_some_and(|t| !(1..=600).contains(&t)) {
+    if s.render_timeout_secs
+        .is_some_and(|t| !(1..=600).contains(&t))
+    {
         return Err(err(
             span,
             Some("render_timeout_secs"),
@@ -1013,7 +1015,10 @@ mod tests {
         let e = parse(&format!("[defaults]\nrender = \"sometimes\"\n{SITE}"))
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.toml:2:") && e.contains("`render`") && e.contains("auto"), "{e}");
+        assert!(
+            e.starts_with("t.toml:2:") && e.contains("`render`") && e.contains("auto"),
+            "{e}"
+        );
         let e = parse(&format!("{SITE}[site.settings]\nrender_timeout_secs = 0\n"))
             .unwrap_err()
             .to_string();

@@ -20,9 +20,9 @@ use std::sync::Arc;
 
 use crate::config::{Settings, Site};
 use crate::crawl::fetch::{Fetched, Fetcher, Hop, Want};
-use crate::render::{Renderer, Rendering};
 use crate::extract::identity::{FooterFacts, FOOTER_ITEMS};
 use crate::extract::{self, charset, Link, PageContent, PageKind};
+use crate::render::{Renderer, Rendering};
 
 /// What the crawler sees on one page.
 #[derive(Debug, Clone, Serialize)]
@@ -104,7 +104,13 @@ async fn fetch_view(
             match (f.body.as_deref(), f.is_html()) {
                 (Some(body), true) => {
                     let d = charset::decode(body, f.content_type.as_deref());
-                    read_html(&mut view, &f.final_url, &d.text, d.encoding, d.source.as_str());
+                    read_html(
+                        &mut view,
+                        &f.final_url,
+                        &d.text,
+                        d.encoding,
+                        d.source.as_str(),
+                    );
                     (view, Some(f))
                 }
                 _ => (view, None),
@@ -181,9 +187,10 @@ pub async fn compare_rendered(url: &Url, settings: &Settings) -> Compared {
         f.content_type.as_deref(),
         &f.final_url,
         true,
-        cmp.static_view.final_url.as_deref().is_some_and(|u| {
-            Url::parse(u).is_ok_and(|u| u.path() == "/" && u.query().is_none())
-        }),
+        cmp.static_view
+            .final_url
+            .as_deref()
+            .is_some_and(|u| Url::parse(u).is_ok_and(|u| u.path() == "/" && u.query().is_none())),
     );
     cmp.script_built = page.script_built.clone();
     let renderer = Renderer::new();
@@ -193,7 +200,13 @@ pub async fn compare_rendered(url: &Url, settings: &Settings) -> Compared {
     match result {
         Ok(html) => {
             let mut view = cmp.static_view.clone();
-            read_html(&mut view, &f.final_url, &html, page.encoding, page.encoding_source);
+            read_html(
+                &mut view,
+                &f.final_url,
+                &html,
+                page.encoding,
+                page.encoding_source,
+            );
             cmp.rendered = Some(view);
             cmp.render = Some(
                 Rendering::Rendered(
@@ -218,7 +231,11 @@ pub fn render_compared(c: &Compared) -> String {
     if let Some(why) = &c.script_built {
         let _ = writeln!(s, "script-built: {why}");
     }
-    let _ = writeln!(s, "render:     {}", c.render.as_deref().unwrap_or("- (not an HTML page)"));
+    let _ = writeln!(
+        s,
+        "render:     {}",
+        c.render.as_deref().unwrap_or("- (not an HTML page)")
+    );
     let Some(r) = &c.rendered else {
         s.push('\n');
         s.push_str(&render_text(&c.static_view));
@@ -245,12 +262,28 @@ pub fn render_compared(c: &Compared) -> String {
             .map_or_else(|| "-".to_string(), |d| d.to_string())
     };
     let rows: Vec<(&str, String, String)> = vec![
-        ("title", v.title.clone().unwrap_or_default(), r.title.clone().unwrap_or_default()),
-        ("kind", kind(v.content.kind).into(), kind(r.content.kind).into()),
+        (
+            "title",
+            v.title.clone().unwrap_or_default(),
+            r.title.clone().unwrap_or_default(),
+        ),
+        (
+            "kind",
+            kind(v.content.kind).into(),
+            kind(r.content.kind).into(),
+        ),
         ("published", date(v), date(r)),
-        ("items", v.content.items.len().to_string(), r.content.items.len().to_string()),
+        (
+            "items",
+            v.content.items.len().to_string(),
+            r.content.items.len().to_string(),
+        ),
         ("newest item", newest(v), newest(r)),
-        ("links", v.links.len().to_string(), r.links.len().to_string()),
+        (
+            "links",
+            v.links.len().to_string(),
+            r.links.len().to_string(),
+        ),
         (
             "missing tags",
             v.missing_tags.len().to_string(),
@@ -277,7 +310,12 @@ pub fn render_compared(c: &Compared) -> String {
         }
         format!("{out}{}", " ".repeat(width - used))
     };
-    let _ = writeln!(s, "\n{:<13} {}  {}", "", cell("static (HTML)"), "rendered (headless Chromium)");
+    let _ = writeln!(
+        s,
+        "\n{:<13} {}  rendered (headless Chromium)",
+        "",
+        cell("static (HTML)")
+    );
     for (label, a, b) in &rows {
         let _ = writeln!(s, "{label:<13} {}  {b}", cell(a));
     }
@@ -290,9 +328,15 @@ pub fn render_compared(c: &Compared) -> String {
             .collect()
     };
     if r.content.kind == PageKind::List || !r.content.items.is_empty() {
-        let _ = writeln!(s, "\nitems of the rendered page ({}):", r.content.items.len());
+        let _ = writeln!(
+            s,
+            "\nitems of the rendered page ({}):",
+            r.content.items.len()
+        );
         for i in &r.content.items {
-            let d = i.date.map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let d = i
+                .date
+                .map_or_else(|| "undated".to_string(), |d| d.to_string());
             let _ = writeln!(s, "  {d:<10} {}  {}", i.title, i.url);
         }
     }

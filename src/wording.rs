@@ -178,7 +178,10 @@ pub fn soft404(reason: &str) -> String {
         Some((c, s)) => (c, s.split("; ").map(soft404_sign).collect::<Vec<_>>()),
         None => (r, Vec::new()),
     };
-    let confirmed = confirmed.strip_prefix("the page served").unwrap_or(confirmed).trim();
+    let confirmed = confirmed
+        .strip_prefix("the page served")
+        .unwrap_or(confirmed)
+        .trim();
     let what = if let Some(p) = confirmed.strip_prefix("title says") {
         format!("页面标题含“{}”", p.trim())
     } else if let Some(p) = confirmed.strip_prefix("short page says") {
@@ -990,15 +993,24 @@ mod tests {
                               that does not exist in /attach/ (the server answers 200 for paths \
                               that do not exist; text/html for a .pdf)"}),
         ));
-        assert!(t.contains("软 404") && t.contains("（/attach/）下不存在的 .pdf"), "{t}");
+        assert!(
+            t.contains("软 404") && t.contains("（/attach/）下不存在的 .pdf"),
+            "{t}"
+        );
         assert!(t.contains("该网站对不存在的地址也返回 HTTP 200"), "{t}");
-        assert!(t.contains("文件（.pdf）却以网页类型（text/html）返回"), "{t}");
+        assert!(
+            t.contains("文件（.pdf）却以网页类型（text/html）返回"),
+            "{t}"
+        );
         assert!(!t.contains("the server") && !t.contains("served"), "{t}");
         let t = evidence(&f(
             "broken_link",
             json!({"status": 200, "reason": "soft 404: the page served title says 页面不存在 (text/html for a .doc)"}),
         ));
-        assert!(t.contains("页面标题含“页面不存在”") && t.contains(".doc"), "{t}");
+        assert!(
+            t.contains("页面标题含“页面不存在”") && t.contains(".doc"),
+            "{t}"
+        );
     }
 
     #[test]

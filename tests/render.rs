@@ -279,7 +279,11 @@ async fn auto_renders_script_built_lists_and_bodies_and_reports_them() {
         .iter()
         .filter(|f| f.evidence["rendered"] == true)
         .map(|f| {
-            let p = |u: &str| u.strip_prefix(base.trim_end_matches('/')).unwrap_or(u).to_string();
+            let p = |u: &str| {
+                u.strip_prefix(base.trim_end_matches('/'))
+                    .unwrap_or(u)
+                    .to_string()
+            };
             (f.check.to_string(), p(&f.page_url), p(&f.url))
         })
         .collect();
@@ -360,7 +364,9 @@ async fn without_a_browser_auto_says_so_once_and_reads_statically() {
 /// A column pinned in targets.toml whose data request does not answer (`/xxgk/slow/`, not
 /// linked from the site).
 fn slow_column(base: &str) -> String {
-    format!("[[site.column]]\nname = \"统计数据\"\nurl = \"{base}xxgk/slow/\"\ncategory = \"data\"\n")
+    format!(
+        "[[site.column]]\nname = \"统计数据\"\nurl = \"{base}xxgk/slow/\"\ncategory = \"data\"\n"
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -397,7 +403,10 @@ async fn a_page_that_does_not_render_in_time_is_read_statically_and_says_so() {
     assert!(why.contains("within 2 s"), "{}", f.evidence);
     assert!(f.evidence.get("rendered").is_none(), "{}", f.evidence);
     let sentence = govpatrol::wording::evidence(f);
-    assert!(sentence.contains("浏览器渲染未成功（2 秒内未完成）"), "{sentence}");
+    assert!(
+        sentence.contains("浏览器渲染未成功（2 秒内未完成）"),
+        "{sentence}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -468,6 +477,9 @@ async fn page_render_shows_the_static_and_the_rendered_page_side_by_side() {
     };
     assert_eq!(row("kind"), ["other", "list", "page"], "{text}");
     assert_eq!(row("newest item"), ["-", "2026-11-20"], "{text}");
-    assert!(text.contains("links only in the rendered page (3)"), "{text}");
+    assert!(
+        text.contains("links only in the rendered page (3)"),
+        "{text}"
+    );
     assert!(processes_under(tmp.path()).is_empty());
 }

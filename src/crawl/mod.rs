@@ -349,7 +349,8 @@ async fn run_job(
             }
             _ => {
                 let read = read_page(&site, &item, &outcome);
-                let read = render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
+                let read =
+                    render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
                 return Job {
                     item,
                     outcome,

@@ -80,7 +80,9 @@ pub fn reason(doc: &Html, content: &PageContent) -> Option<String> {
         {
             roots.push(el);
         }
-        if CONTAINERS.contains(&name) && (e.id().is_some() || e.attr("class").is_some()) && empty(el)
+        if CONTAINERS.contains(&name)
+            && (e.id().is_some() || e.attr("class").is_some())
+            && empty(el)
         {
             empty_blocks.push(el);
         }
@@ -202,7 +204,8 @@ fn names(scripts: &str, name: &str, sigil: char) -> bool {
                 .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
         })
     };
-    found(&selector) || (sigil == '#' && (found(&format!("\"{name}")) || found(&format!("'{name}"))))
+    found(&selector)
+        || (sigil == '#' && (found(&format!("\"{name}")) || found(&format!("'{name}"))))
 }
 
 /// The largest char boundary of `s` at or before `i`.
@@ -235,7 +238,8 @@ mod tests {
 
     #[test]
     fn an_empty_framework_root_with_a_script_is_script_built() {
-        let r = why(r#"<title>公开目录</title><div id="app"></div><script src="/js/app.js"></script>"#);
+        let r =
+            why(r#"<title>公开目录</title><div id="app"></div><script src="/js/app.js"></script>"#);
         assert!(r.unwrap().contains("div#app"));
         // the same root without any script is just an empty page
         assert_eq!(why(r#"<div id="app"></div>"#), None);
@@ -246,7 +250,9 @@ mod tests {
 
     #[test]
     fn a_template_is_script_built() {
-        let r = why(r#"<div id="list"><li v-for="item in list"><a :href="item.url">{{ item.title }}</a></li></div><script src="/vue.js"></script>"#);
+        let r = why(
+            r#"<div id="list"><li v-for="item in list"><a :href="item.url">{{ item.title }}</a></li></div><script src="/vue.js"></script>"#,
+        );
         assert!(r.is_some());
     }
 
@@ -267,7 +273,9 @@ mod tests {
         assert!(r.is_some());
         // a script that names another element, or that fetches nothing, does not count
         assert_eq!(
-            why(&page("$.getJSON('/api/c', function (d) { $('#newsListTitle').text(d.n); });")),
+            why(&page(
+                "$.getJSON('/api/c', function (d) { $('#newsListTitle').text(d.n); });"
+            )),
             None
         );
         assert_eq!(why(&page("var newsList = 1;")), None);

@@ -148,9 +148,11 @@ impl Browser {
             pid: AtomicI32::new(pid),
             _profile: profile,
         };
-        let version =
-            tokio::time::timeout(START_LIMIT, browser.cdp.call(None, "Browser.getVersion", json!({})))
-                .await;
+        let version = tokio::time::timeout(
+            START_LIMIT,
+            browser.cdp.call(None, "Browser.getVersion", json!({})),
+        )
+        .await;
         match version {
             Ok(Ok(v)) => {
                 tracing::debug!(

@@ -158,7 +158,8 @@ impl Renderer {
 
     /// Renders a page the crawl fetched (its body and `Content-Type`, `charset` the encoding it
     /// was decoded with when the server named none) and returns its DOM as HTML, within the
-    /// site's `render_timeout` (the wait for a free tab included).
+    /// site's `render_timeout` once a tab is free (the crawl's window of pages in flight bounds
+    /// the wait for one).
     pub async fn render(
         &self,
         fetcher: &Arc<Fetcher>,
@@ -167,8 +168,8 @@ impl Renderer {
         charset: Option<&str>,
     ) -> Result<String, String> {
         let limit = site.settings.render_timeout;
+        let _tab = self.tabs.acquire().await.expect("never closed");
         let work = async {
-            let _tab = self.tabs.acquire().await.expect("never closed");
             let browser = self.browser().await?;
             let body = fetched.body.as_deref().unwrap_or_default();
             let mut content_type = fetched

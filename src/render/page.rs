@@ -60,12 +60,15 @@ pub struct Source<'a> {
 /// A script as fetched for the run: status, `Content-Type`, body.
 type Answer = Arc<(u16, Option<String>, Vec<u8>)>;
 
-/// Scripts fetched for rendered pages, kept for the run (at most [`SCRIPT_CACHE_BYTES`]): the
+/// One cached script: fetched once, by the first page that asks for it.
+type Cached = Arc<OnceCell<Result<Answer, String>>>;
+
+/// Scripts fetched for rendered pages, kept for the run (at most 32 MiB): the
 /// jQuery and the list script every page of a site loads are fetched once. Concurrent requests
 /// for one script wait for the one fetch.
 #[derive(Default)]
 pub struct ScriptCache {
-    entries: Mutex<HashMap<String, Arc<OnceCell<Result<Answer, String>>>>>,
+    entries: Mutex<HashMap<String, Cached>>,
     bytes: AtomicUsize,
 }
 
@@ -111,17 +114,38 @@ pub async fn render(
     let ctx = cdp
         .call(None, "Target.createBrowserContext", json!({}))
         .await?;
-    let ctx = ctx["browserContextId"].as_str().unwrap_or_default().to_string();
-    let result = in_context(cdp, fetcher, site, scripts, &ctx, source).await;
-    // Closing the context closes its tab and drops its cookies and storage.
-    let _ = cdp
-        .call(
-            None,
-            "Target.disposeBrowserContext",
-            json!({ "browserContextId": ctx }),
-        )
-        .await;
-    result
+    let ctx = Context {
+        cdp: cdp.clone(),
+        id: ctx["browserContextId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    in_context(cdp, fetcher, site, scripts, &ctx.id, source).await
+}
+
+/// A page's browser context: closed (its tab, cookies and storage dropped) when this is dropped,
+/// whether the render ended, failed or was cut off by its time limit.
+struct Context {
+    cdp: Arc<Cdp>,
+    id: String,
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        let (cdp, id) = (self.cdp.clone(), std::mem::take(&mut self.id));
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let _ = cdp
+                    .call(
+                        None,
+                        "Target.disposeBrowserContext",
+                        json!({ "browserContextId": id }),
+                    )
+                    .await;
+            });
+        }
+    }
 }
 
 async fn in_context(
@@ -147,9 +171,22 @@ async fn in_context(
             json!({ "targetId": target, "flatten": true }),
         )
         .await?;
-    let session = session["sessionId"].as_str().unwrap_or_default().to_string();
+    let session = session["sessionId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let mut events = cdp.events(&session);
-    let result = drive(cdp, fetcher, site, scripts, &session, &target, source, &mut events).await;
+    let result = drive(
+        cdp,
+        fetcher,
+        site,
+        scripts,
+        &session,
+        &target,
+        source,
+        &mut events,
+    )
+    .await;
     cdp.forget(&session);
     result
 }
@@ -333,18 +370,21 @@ impl Request {
         match fetched {
             Ok(a) => {
                 let (status, ct, body) = (a.0, a.1.as_deref(), &a.2);
-                if fulfil(&self.cdp, s, &self.id, status, ct, body).await.is_err() {
+                if fulfil(&self.cdp, s, &self.id, status, ct, body)
+                    .await
+                    .is_err()
+                {
                     return None; // the tab is gone already
                 }
                 (status >= 400 && needed).then(|| {
-                    format!(
-                        "a request of the page's scripts failed: {url} answered {status}"
-                    )
+                    format!("a request of the page's scripts failed: {url} answered {status}")
                 })
             }
             Err(why) => {
                 refuse(&self.cdp, s, &self.id).await;
-                needed.then(|| format!("a request of the page's scripts was not answered: {url} ({why})"))
+                needed.then(|| {
+                    format!("a request of the page's scripts was not answered: {url} ({why})")
+                })
             }
         }
     }
@@ -364,7 +404,11 @@ async fn fetch(
             "larger than max_body_bytes ({} bytes)",
             settings.max_body_bytes
         )),
-        Ok(f) => Ok(Arc::new((f.status, f.content_type, f.body.unwrap_or_default()))),
+        Ok(f) => Ok(Arc::new((
+            f.status,
+            f.content_type,
+            f.body.unwrap_or_default(),
+        ))),
         Err(e) => Err(e.to_string()),
     }
 }

@@ -124,7 +124,7 @@ fn have_chromium(test: &str) -> bool {
     false
 }
 
-fn write_targets(dir: &Path, base: &str, render: &str, extra: &str) -> PathBuf {
+fn write_targets(dir: &Path, base: &str, render: &str, timeout: u32, extra: &str) -> PathBuf {
     let targets = dir.join("targets.toml");
     std::fs::write(
         &targets,
@@ -132,7 +132,7 @@ fn write_targets(dir: &Path, base: &str, render: &str, extra: &str) -> PathBuf {
             "[defaults]\nrequests_per_second = 200\nconcurrency = 8\nretries = 0\ntimeout_secs = 5\n\
              check_external = false\n\
              [[site]]\nid = \"jsapi\"\nname = \"zoo\"\nurl = \"{base}\"\nrole = \"unit\"\n\
-             [site.settings]\nrender = \"{render}\"\nrender_timeout_secs = 10\n{extra}"
+             [site.settings]\nrender = \"{render}\"\nrender_timeout_secs = {timeout}\n{extra}"
         ),
     )
     .unwrap();
@@ -152,7 +152,7 @@ struct Crawl {
 
 async fn crawl(base: &str, render: &str) -> Crawl {
     let dir = tempfile::tempdir().unwrap();
-    let targets = write_targets(dir.path(), base, render, "");
+    let targets = write_targets(dir.path(), base, render, 10, "");
     let out = dir.path().join("out");
     let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
     let path = |u: &str| {
@@ -176,15 +176,7 @@ async fn crawl(base: &str, render: &str) -> Crawl {
             )
         })
         .collect();
-    let site = govpatrol::config::Targets::load(&targets)
-        .unwrap()
-        .sites
-        .remove(0);
-    let listed = govpatrol::columns_cmd::list_columns(&site, &out, None, true).unwrap();
-    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    let columns = listed
-        .as_array()
-        .unwrap()
+    let columns = common::listed_columns(&targets, &out)
         .iter()
         .map(|c| {
             (
@@ -339,11 +331,23 @@ fn processes_under(dir: &Path) -> Vec<String> {
     found
 }
 
+/// Whether `cond` holds within `secs` seconds (asked every 50 ms).
+async fn eventually(secs: u64, cond: impl Fn() -> bool) -> bool {
+    let until = std::time::Instant::now() + Duration::from_secs(secs);
+    while !cond() {
+        if std::time::Instant::now() > until {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    true
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_browser_auto_says_so_once_and_reads_statically() {
     let (base, _) = start().await;
     let dir = tempfile::tempdir().unwrap();
-    let targets = write_targets(dir.path(), &base, "auto", "");
+    let targets = write_targets(dir.path(), &base, "auto", 10, "");
     let out = dir.path().join("out");
     let o = cli(&targets, &out, dir.path(), Some("/nonexistent/chromium"))
         .output()
@@ -376,14 +380,7 @@ async fn a_page_that_does_not_render_in_time_is_read_statically_and_says_so() {
     }
     let (base, _) = start().await;
     let dir = tempfile::tempdir().unwrap();
-    let targets = write_targets(dir.path(), &base, "auto", &slow_column(&base));
-    std::fs::write(
-        &targets,
-        std::fs::read_to_string(&targets)
-            .unwrap()
-            .replace("render_timeout_secs = 10", "render_timeout_secs = 2"),
-    )
-    .unwrap();
+    let targets = write_targets(dir.path(), &base, "auto", 2, &slow_column(&base));
     let out = dir.path().join("out");
     let started = std::time::Instant::now();
     let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
@@ -416,20 +413,15 @@ async fn ctrl_c_during_a_render_leaves_no_browser_process() {
     }
     let (base, _) = start().await;
     let dir = tempfile::tempdir().unwrap();
-    let targets = write_targets(dir.path(), &base, "always", &slow_column(&base));
+    let targets = write_targets(dir.path(), &base, "always", 10, &slow_column(&base));
     let out = dir.path().join("out");
     let child = cli(&targets, &out, dir.path(), None).spawn().unwrap();
     let pid = child.id().unwrap();
     // Wait for the browser to be running, then stop the crawl as Ctrl-C does.
-    let mut seen = false;
-    for _ in 0..400 {
-        if !processes_under(dir.path()).is_empty() {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(seen, "the browser never started");
+    assert!(
+        eventually(20, || !processes_under(dir.path()).is_empty()).await,
+        "the browser never started"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     // SAFETY: signals the child this test started.
     unsafe {
@@ -440,15 +432,12 @@ async fn ctrl_c_during_a_render_leaves_no_browser_process() {
     assert_eq!(o.status.code(), Some(130), "{err}");
     // Every process of the browser is gone (a killed process may linger a moment as a zombie,
     // which has no command line).
-    let mut left = processes_under(dir.path());
-    for _ in 0..40 {
-        if left.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        left = processes_under(dir.path());
-    }
-    assert!(left.is_empty(), "left behind: {left:?}\n{err}");
+    let gone = eventually(2, || processes_under(dir.path()).is_empty()).await;
+    assert!(
+        gone,
+        "left behind: {:?}\n{err}",
+        processes_under(dir.path())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,8 @@
 //! (fresh), 工作动态 (stale), 政策文件 (an empty API answer: the script shows 暂无数据) and
 //! 人事信息 (its API answers 404, and the script shows 暂无数据 all the same: not an empty
 //! column, a failed request). The article `post_1002` links a missing `.docx` from its
-//! script-written body.
+//! script-written body (and greets its visitor with an `alert()` first, which must not hold
+//! the page).
 //!
 //! Statically the lists and bodies are not there: nothing is judged (as before rendering
 //! existed). With `auto` the right columns, dates and the broken attachment are reported, the

@@ -247,6 +247,12 @@ async fn drive(
                         quiet_since = tokio::time::Instant::now();
                     }
                     "Inspector.targetCrashed" => return Err("the page crashed the browser's renderer".into()),
+                    "Page.javascriptDialogOpening" => {
+                        // An alert() or confirm() would hold the page's scripts until answered.
+                        let _ = cdp
+                            .call(s, "Page.handleJavaScriptDialog", json!({ "accept": true }))
+                            .await;
+                    }
                     "Fetch.requestPaused" => {
                         let p = event.params;
                         let id = p["requestId"].as_str().unwrap_or_default().to_string();

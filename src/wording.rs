@@ -933,6 +933,45 @@ pub fn veto_phrase(indicator: &str, value: &str, threshold: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_on_a_rendered_page_says_how_the_page_was_read() {
+        let f = |e: serde_json::Value| {
+            Finding::new(
+                "empty_column",
+                crate::checks::Severity::Deduction,
+                "s",
+                "http://a.gov.cn/zcwj/",
+                "http://a.gov.cn/zcwj/",
+                "2026-11-25T00:00:00Z",
+                e,
+            )
+        };
+        let plain = evidence(&f(serde_json::json!({"column_name": "政策文件"})));
+        assert!(!plain.contains("脚本"), "{plain}");
+        let rendered = evidence(&f(
+            serde_json::json!({"column_name": "政策文件", "rendered": true}),
+        ));
+        assert!(
+            rendered.ends_with("（该页面内容由脚本生成，按浏览器渲染后的页面检查）"),
+            "{rendered}"
+        );
+        for (why, words) in [
+            ("not rendered within 30 s (render_timeout_secs)", "30 秒内未完成"),
+            ("no browser: no chromium on the PATH", "没有可用的浏览器"),
+            (
+                "a request of the page's scripts failed: http://a.gov.cn/api/x.json answered 404",
+                "http://a.gov.cn/api/x.json，返回 HTTP 404（页面不存在）",
+            ),
+            (
+                "a request of the page's scripts was not answered: http://a.gov.cn/api/x.json (timed out after 15 s)",
+                "超过 15 秒没有完整响应",
+            ),
+        ] {
+            let t = evidence(&f(serde_json::json!({"render_failed": why})));
+            assert!(t.contains("浏览器渲染未成功") && t.contains(words), "{why}: {t}");
+        }
+    }
     use crate::checks::Severity;
     use serde_json::json;
 

@@ -97,7 +97,7 @@ while alive(gp):
             cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode("utf-8", "replace")
         except OSError:
             continue
-        if pid == gp or needle in cmd:
+        if pid == gp or (needle in cmd and int(pid) != os.getpid()):
             rss += kb(f"/proc/{pid}/status", "VmRSS:")
             pss += kb(f"/proc/{pid}/smaps_rollup", "Pss:")
             procs += pid != gp

@@ -131,6 +131,37 @@ pub struct CrawlSettings {
     /// Default true.
     #[arg(long, value_name = "BOOL")]
     pub conditional_requests: Option<bool>,
+    /// Render pages in headless Chromium: `off`, `auto` (the pages whose HTML looks built by
+    /// script) or `always`; `--render` alone is `always`. Default off.
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "always")]
+    pub render: Option<Render>,
+    /// Seconds one page may take to render; past it the page is read statically. Default 30.
+    #[arg(long, value_name = "SECS")]
+    pub render_timeout_secs: Option<u64>,
+}
+
+/// Whether pages are rendered in headless Chromium before they are read ([`crate::render`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Render {
+    /// Read every page's HTML as the server sent it.
+    #[default]
+    Off,
+    /// Render the pages whose HTML looks built by script (an empty list or body container
+    /// that a script fills, an empty front-end framework root); read the others statically.
+    Auto,
+    /// Render every page of the site.
+    Always,
+}
+
+impl Render {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Render::Off => "off",
+            Render::Auto => "auto",
+            Render::Always => "always",
+        }
+    }
 }
 
 /// Resolved settings for one site.
@@ -150,6 +181,8 @@ pub struct Settings {
     pub allow_private: bool,
     pub check_ipv6: bool,
     pub conditional_requests: bool,
+    pub render: Render,
+    pub render_timeout: Duration,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -176,6 +209,8 @@ impl Default for Settings {
             allow_private: false,
             check_ipv6: false,
             conditional_requests: true,
+            render: Render::Off,
+            render_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -225,6 +260,12 @@ impl Settings {
         if let Some(v) = over.conditional_requests {
             self.conditional_requests = v;
         }
+        if let Some(v) = over.render {
+            self.render = v;
+        }
+        if let Some(v) = over.render_timeout_secs {
+            self.render_timeout = Duration::from_secs(v);
+        }
     }
 }
 
@@ -264,6 +305,25 @@ pub struct Site {
 }
 
 impl Site {
+    /// A site made of one address, for a page looked at on its own (`govpatrol page`): its
+    /// host is the site, `settings` its settings.
+    pub fn adhoc(url: &Url, settings: Settings) -> Site {
+        Site {
+            id: "page".into(),
+            name: url.host_str().unwrap_or_default().to_string(),
+            url: url.clone(),
+            role: Role::Unit,
+            owner: None,
+            hosts: Vec::new(),
+            exclude: Vec::new(),
+            settings,
+            columns: Vec::new(),
+            site_id_code: None,
+            icp: None,
+            messages: Default::default(),
+        }
+    }
+
     /// Is `url` on this site (crawled and parsed) rather than external (only checked)?
     pub fn in_scope(&self, url: &Url) -> bool {
         if !matches!(url.scheme(), "http" | "https") {
@@ -824,6 +884,15 @@ fn validate_settings<E>(
     if s.timeout_secs == Some(0) {
         return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
     }
+    if s.render_timeout_secs
+        .is_some_and(|t| !(1..=600).contains(&t))
+    {
+        return Err(err(
+            span,
+            Some("render_timeout_secs"),
+            "must be from 1 to 600 seconds".into(),
+        ));
+    }
     Ok(())
 }
 
@@ -930,6 +999,30 @@ mod tests {
         let m = e.to_string();
         assert!(m.starts_with("t.toml:2:"), "{m}");
         assert!(m.contains("`concurency`"), "{m}");
+    }
+
+    #[test]
+    fn render_is_off_by_default_set_per_site_and_an_unknown_mode_names_its_line() {
+        let t = parse(&format!(
+            "[defaults]\nrender = \"auto\"\n{SITE}[site.settings]\nrender = \"always\"\nrender_timeout_secs = 5\n{}",
+            SITE.replace("id = \"a\"", "id = \"b\"")
+        ))
+        .unwrap();
+        assert_eq!(t.sites[0].settings.render, Render::Always);
+        assert_eq!(t.sites[0].settings.render_timeout, Duration::from_secs(5));
+        assert_eq!(t.sites[1].settings.render, Render::Auto);
+        assert_eq!(parse(SITE).unwrap().sites[0].settings.render, Render::Off);
+        let e = parse(&format!("[defaults]\nrender = \"sometimes\"\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml:2:") && e.contains("`render`") && e.contains("auto"),
+            "{e}"
+        );
+        let e = parse(&format!("{SITE}[site.settings]\nrender_timeout_secs = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`render_timeout_secs`"), "{e}");
     }
 
     #[test]

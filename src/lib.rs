@@ -41,6 +41,7 @@ pub mod page;
 pub mod period;
 pub mod probe;
 pub mod progress;
+pub mod render;
 pub mod report;
 pub mod run;
 pub mod sample;

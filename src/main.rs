@@ -81,7 +81,8 @@ enum Command {
         #[command(flatten)]
         settings: CrawlSettings,
     },
-    /// Show what the crawler sees on one page.
+    /// Show what the crawler sees on one page (`URL --render`: also as headless Chromium renders
+    /// it, side by side).
     Page {
         url: url::Url,
         /// One JSON object instead of text.
@@ -337,6 +338,19 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let mut s = Settings::default();
             s.apply(&settings);
+            if s.render != govpatrol::config::Render::Off {
+                let cmp = govpatrol::page::compare_rendered(&url, &s).await;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&cmp)?);
+                } else {
+                    print!("{}", govpatrol::page::render_compared(&cmp));
+                }
+                return Ok(if cmp.static_view.error.is_some() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                });
+            }
             let view = govpatrol::page::inspect_page(&url, &s).await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&view)?);

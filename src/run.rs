@@ -211,12 +211,15 @@ pub async fn crawl_period(
         targets.defaults.allow_private,
     );
     let fetcher = Arc::new(Fetcher::new(&ua, max_conn, guard));
+    // One browser for the run, started by the first page that needs it (`render`).
+    let renderer = crate::render::Renderer::for_sites(&targets.sites);
     let mut tasks = tokio::task::JoinSet::new();
     for (i, site) in targets.sites.iter().enumerate() {
         let site = Arc::new(site.clone());
         let scoring = targets.scoring.clone();
         let (fetcher, writer, stop) = (fetcher.clone(), writer.clone(), stop.clone());
         let (db, period, opts) = (db.clone(), period.clone(), opts.clone());
+        let renderer = renderer.clone();
         let interp = targets.interpretation.clone();
         let bar = opts
             .progress_bars
@@ -233,6 +236,7 @@ pub async fn crawl_period(
                 stop,
                 bar.as_ref(),
                 &interp,
+                renderer,
             )
             .await;
             (i, r)
@@ -250,6 +254,9 @@ pub async fn crawl_period(
             }
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
+    }
+    if let Some(r) = &renderer {
+        r.shutdown().await;
     }
     if let Ok(w) = Arc::try_unwrap(writer) {
         w.close()?;
@@ -278,6 +285,7 @@ async fn inspect_site(
     stop: watch::Receiver<bool>,
     bar: Option<&indicatif::ProgressBar>,
     interp: &interpretations::Settings,
+    renderer: Option<Arc<crate::render::Renderer>>,
 ) -> Result<Option<SiteSummary>, RunError> {
     let mut store = Store::open(db)?;
     let as_of = opts.as_of.to_string();
@@ -364,6 +372,7 @@ async fn inspect_site(
             stop.clone(),
             Some(pages_read),
             soft404.clone(),
+            renderer.filter(|_| site.settings.render != crate::config::Render::Off),
         )
         .await;
         reporter.abort();
@@ -610,6 +619,7 @@ pub fn check_and_report(
     drop((docs, interps));
     findings.append(&mut interpretation.findings);
     findings.append(&mut msgs.findings);
+    checks::mark_rendered(&mut findings, &store.rendered_pages(run)?);
     findings.sort_by(|a, b| (a.check, &a.page_url, &a.url).cmp(&(b.check, &b.page_url, &b.url)));
     store.save_findings(run, &mut findings)?;
     let score = crate::score::score_site(&findings, &cols.veto, scoring);

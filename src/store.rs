@@ -105,6 +105,7 @@ CREATE TABLE IF NOT EXISTS pages (
     truncated INTEGER NOT NULL DEFAULT 0,
     links TEXT NOT NULL,             -- JSON [[target url id, element, text], ...]
     meta TEXT NOT NULL,              -- JSON {name: content}
+    render TEXT,                     -- rendered: WHY | not rendered: WHY (`render::Rendering`)
     PRIMARY KEY (run_id, url_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS page_content (
@@ -273,6 +274,9 @@ pub struct PageRow {
     pub meta: String,
     /// What the column checks need; written in the same transaction as the page.
     pub content: crate::extract::PageContent,
+    /// How the page was read when its site renders pages ([`crate::render::Rendering::stored`]):
+    /// from the DOM headless Chromium rendered, or statically and why.
+    pub render: Option<String>,
 }
 
 /// A fetched URL with its result, read back for the checks.
@@ -616,6 +620,32 @@ impl Store {
         Ok(())
     }
 
+    /// The pages of a run that were to be rendered ([`crate::render`]): their URL (as crawled,
+    /// and where it redirected to) and how they were read (`pages.render`).
+    pub fn rendered_pages(
+        &self,
+        run: i64,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT u.url, u.final_url, p.render FROM pages p
+                 JOIN urls u ON u.run_id = p.run_id AND u.id = p.url_id
+                 WHERE p.run_id = ?1 AND p.render IS NOT NULL",
+            )
+            .map_err(self.err())?;
+        let mut out = std::collections::HashMap::new();
+        let mut rows = st.query([run]).map_err(self.err())?;
+        while let Some(r) = rows.next().map_err(self.err())? {
+            let render: String = r.get(2).map_err(self.err())?;
+            if let Some(f) = r.get::<_, Option<String>>(1).map_err(self.err())? {
+                out.insert(f, render.clone());
+            }
+            out.insert(r.get(0).map_err(self.err())?, render);
+        }
+        Ok(out)
+    }
+
     /// The links of one page (the homepage is id 0): (target URL id, element, text).
     pub fn page_links(&self, run: i64, id: u32) -> Result<Vec<(u32, String, String)>, StoreError> {
         let links: Option<String> = self
@@ -815,6 +845,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("urls", "body_bytes", "INTEGER"),
     ("runs", "facts_key", "TEXT"),
     ("urls", "soft404", "TEXT"),
+    ("pages", "render", "TEXT"),
 ];
 
 fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
@@ -1071,7 +1102,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             if let Some(p) = page {
                 let mut st = tx.prepare_cached(
                     "INSERT OR REPLACE INTO pages (run_id, url_id, title, encoding, encoding_source, soft404,
-                        fingerprint, truncated, links, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        fingerprint, truncated, links, meta, render)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?;
                 st.execute(params![
                     run,
@@ -1083,7 +1115,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
                     p.fingerprint as i64,
                     p.truncated,
                     serde_json::to_string(&p.links).unwrap_or_else(|_| "[]".into()),
-                    p.meta
+                    p.meta,
+                    p.render
                 ])?;
                 let c = &p.content;
                 tx.prepare_cached(

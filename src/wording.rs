@@ -178,7 +178,10 @@ pub fn soft404(reason: &str) -> String {
         Some((c, s)) => (c, s.split("; ").map(soft404_sign).collect::<Vec<_>>()),
         None => (r, Vec::new()),
     };
-    let confirmed = confirmed.strip_prefix("the page served").unwrap_or(confirmed).trim();
+    let confirmed = confirmed
+        .strip_prefix("the page served")
+        .unwrap_or(confirmed)
+        .trim();
     let what = if let Some(p) = confirmed.strip_prefix("title says") {
         format!("页面标题含“{}”", p.trim())
     } else if let Some(p) = confirmed.strip_prefix("short page says") {
@@ -796,11 +799,71 @@ fn sentence(f: &Finding, with_page: bool) -> String {
         "solicitation_without_feedback" | "short_solicitation_period" => solicitation_sentence(f),
         _ => String::new(),
     };
-    if t.is_empty() {
+    let mut t = if t.is_empty() {
         format!("{}：{}", check_name(f.check), f.url)
     } else {
         t
+    };
+    if let Some(how) = rendering(&f.evidence) {
+        let _ = write!(t, "（{how}）");
     }
+    t
+}
+
+/// How the page of a finding was read when its content is built by script
+/// ([`crate::render`]): `rendered` or `render_failed` in the evidence; `None` for a page read
+/// as usual. Also the 页面读取方式 column of the CSV files.
+pub fn rendering(e: &Value) -> Option<String> {
+    if e["rendered"].as_bool() == Some(true) {
+        Some("该页面内容由脚本生成，按浏览器渲染后的页面检查".into())
+    } else {
+        val(&e["render_failed"]).map(|why| {
+            format!(
+                "该页面内容由脚本生成，但浏览器渲染未成功（{}），按页面源代码检查",
+                render_failure(&why)
+            )
+        })
+    }
+}
+
+/// Why a page was not rendered ([`crate::render`]), in words.
+fn render_failure(why: &str) -> String {
+    if why.starts_with("no browser") {
+        return "检查程序所在的计算机没有可用的浏览器".into();
+    }
+    if let Some(rest) = why.strip_prefix("not rendered within ") {
+        let secs = rest.split_whitespace().next().unwrap_or("");
+        return format!("{secs} 秒内未完成");
+    }
+    for (prefix, words) in [
+        (
+            "a request of the page's scripts failed: ",
+            "页面脚本请求的数据未能正常取得：",
+        ),
+        (
+            "a request of the page's scripts was not answered: ",
+            "页面脚本请求的数据未能取得：",
+        ),
+    ] {
+        if let Some(rest) = why.strip_prefix(prefix) {
+            let (url, detail) = rest.split_once(' ').unwrap_or((rest, ""));
+            let detail = match detail.strip_prefix("answered ").map(str::parse::<u64>) {
+                Some(Ok(status)) => format!("返回 {}", http_status(status)),
+                _ => fetch_error(detail.trim_matches(['(', ')'])),
+            };
+            return format!("{words}{url}，{detail}");
+        }
+    }
+    if why.starts_with("the page's script sends ") {
+        return "页面脚本以提交方式（非 GET）请求数据，检查程序只读取、不提交".into();
+    }
+    if why.starts_with("the page makes more than") {
+        return "页面请求过多".into();
+    }
+    if why.starts_with("the page's script leaves it for") {
+        return "页面脚本跳转到了其他页面".into();
+    }
+    why.to_string()
 }
 
 /// How a finding of severity `veto` is named in a verdict: the indicator, the measured value,
@@ -870,6 +933,45 @@ pub fn veto_phrase(indicator: &str, value: &str, threshold: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_on_a_rendered_page_says_how_the_page_was_read() {
+        let f = |e: serde_json::Value| {
+            Finding::new(
+                "empty_column",
+                crate::checks::Severity::Deduction,
+                "s",
+                "http://a.gov.cn/zcwj/",
+                "http://a.gov.cn/zcwj/",
+                "2026-11-25T00:00:00Z",
+                e,
+            )
+        };
+        let plain = evidence(&f(serde_json::json!({"column_name": "政策文件"})));
+        assert!(!plain.contains("脚本"), "{plain}");
+        let rendered = evidence(&f(
+            serde_json::json!({"column_name": "政策文件", "rendered": true}),
+        ));
+        assert!(
+            rendered.ends_with("（该页面内容由脚本生成，按浏览器渲染后的页面检查）"),
+            "{rendered}"
+        );
+        for (why, words) in [
+            ("not rendered within 30 s (render_timeout_secs)", "30 秒内未完成"),
+            ("no browser: no chromium on the PATH", "没有可用的浏览器"),
+            (
+                "a request of the page's scripts failed: http://a.gov.cn/api/x.json answered 404",
+                "http://a.gov.cn/api/x.json，返回 HTTP 404（页面不存在）",
+            ),
+            (
+                "a request of the page's scripts was not answered: http://a.gov.cn/api/x.json (timed out after 15 s)",
+                "超过 15 秒没有完整响应",
+            ),
+        ] {
+            let t = evidence(&f(serde_json::json!({"render_failed": why})));
+            assert!(t.contains("浏览器渲染未成功") && t.contains(words), "{why}: {t}");
+        }
+    }
     use crate::checks::Severity;
     use serde_json::json;
 
@@ -930,15 +1032,24 @@ mod tests {
                               that does not exist in /attach/ (the server answers 200 for paths \
                               that do not exist; text/html for a .pdf)"}),
         ));
-        assert!(t.contains("软 404") && t.contains("（/attach/）下不存在的 .pdf"), "{t}");
+        assert!(
+            t.contains("软 404") && t.contains("（/attach/）下不存在的 .pdf"),
+            "{t}"
+        );
         assert!(t.contains("该网站对不存在的地址也返回 HTTP 200"), "{t}");
-        assert!(t.contains("文件（.pdf）却以网页类型（text/html）返回"), "{t}");
+        assert!(
+            t.contains("文件（.pdf）却以网页类型（text/html）返回"),
+            "{t}"
+        );
         assert!(!t.contains("the server") && !t.contains("served"), "{t}");
         let t = evidence(&f(
             "broken_link",
             json!({"status": 200, "reason": "soft 404: the page served title says 页面不存在 (text/html for a .doc)"}),
         ));
-        assert!(t.contains("页面标题含“页面不存在”") && t.contains(".doc"), "{t}");
+        assert!(
+            t.contains("页面标题含“页面不存在”") && t.contains(".doc"),
+            "{t}"
+        );
     }
 
     #[test]

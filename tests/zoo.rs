@@ -206,15 +206,7 @@ async fn crawl(f: Family, site_extra: &str) -> Crawl {
             k
         })
         .collect();
-    let site = govpatrol::config::Targets::load(&targets)
-        .unwrap()
-        .sites
-        .remove(0);
-    let listed = govpatrol::columns_cmd::list_columns(&site, &out, None, true).unwrap();
-    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    let columns = listed
-        .as_array()
-        .unwrap()
+    let columns = common::listed_columns(&targets, &out)
         .iter()
         .map(|c| {
             (

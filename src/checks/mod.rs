@@ -161,6 +161,52 @@ pub fn finding_id(check: &str, site: &str, url: &str, page_url: &str) -> String 
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Checks whose finding is about the site as a whole (probes, transport, metadata counted
+/// over every page, the consultation channel), not about what one page showed.
+const SITE_LEVEL: &[&str] = &[
+    "site_unreachable",
+    "too_few_probes",
+    "tls_certificate",
+    "ipv6_not_ready",
+    "missing_metadata",
+    "metadata_mismatch",
+    "no_consultation_channel",
+];
+
+/// Says in the evidence of every finding observed on a page that was to be rendered
+/// ([`crate::render`]) how that page was read: `rendered: true` when from the DOM headless
+/// Chromium built, `render_failed: WHY` when it was read statically instead. `pages` maps the
+/// page's URL (as crawled, and as redirected to) to its stored `pages.render`
+/// ([`crate::store::Store::rendered_pages`]). Findings of pages read as usual are left as they
+/// are.
+pub fn mark_rendered(findings: &mut [Finding], pages: &std::collections::HashMap<String, String>) {
+    if pages.is_empty() {
+        return;
+    }
+    for f in findings {
+        if SITE_LEVEL.contains(&f.check) {
+            continue;
+        }
+        let Some(how) = pages
+            .get(&f.page_url)
+            .and_then(|r| crate::render::Rendering::parse(r))
+        else {
+            continue;
+        };
+        let Some(e) = f.evidence.as_object_mut() else {
+            continue;
+        };
+        match how {
+            crate::render::Rendering::Rendered(_) => {
+                e.insert("rendered".into(), serde_json::Value::Bool(true));
+            }
+            crate::render::Rendering::Failed(why) => {
+                e.insert("render_failed".into(), serde_json::Value::String(why));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

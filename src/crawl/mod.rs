@@ -45,6 +45,7 @@ use url::Url;
 
 use crate::config::Site;
 use crate::extract::{self, charset};
+use crate::render::Renderer;
 use crate::store::{
     self, PageRow, Previous, Unchanged, UrlKind, UrlRecord, UrlResult, Validators, Write, Writer,
 };
@@ -100,6 +101,11 @@ pub struct ParsedPage {
     pub content: extract::PageContent,
     pub encoding: &'static str,
     pub encoding_source: &'static str,
+    /// Why the page's HTML looks built by script ([`extract::script_built`]), when it does.
+    pub script_built: Option<String>,
+    /// How it was read when its site renders pages ([`crate::render`]): `None` when no
+    /// rendering was asked for it.
+    pub render: Option<crate::render::Rendering>,
 }
 
 /// What decides the facts a run stores of an unchanged page, besides the page itself: the
@@ -126,6 +132,11 @@ pub fn facts_key(site: &Site) -> String {
     } else {
         b"\0internal"
     });
+    // A page read from a rendered DOM has other facts than its HTML read statically.
+    if site.settings.render != crate::config::Render::Off {
+        h.update(b"\0render:");
+        h.update(site.settings.render.as_str());
+    }
     let d = h.finalize();
     let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{} scope:{hex}", extract::EXTRACTOR)
@@ -180,9 +191,30 @@ pub fn parse_page(
     homepage: bool,
 ) -> ParsedPage {
     let decoded = charset::decode(body, content_type);
-    let enc = charset::encoding_for(decoded.encoding);
+    parse_text(
+        &decoded.text,
+        decoded.encoding,
+        decoded.source.as_str(),
+        url,
+        content,
+        homepage,
+    )
+}
+
+/// [`parse_page`] of a page already decoded (`encoding` and where it came from): the DOM a
+/// browser rendered ([`crate::render`]) is read here, with the encoding its HTML was sent in
+/// (links' query strings are encoded in it, as browsers do).
+pub fn parse_text(
+    text: &str,
+    encoding: &'static str,
+    encoding_source: &'static str,
+    url: &Url,
+    content: bool,
+    homepage: bool,
+) -> ParsedPage {
+    let enc = charset::encoding_for(encoding);
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
-    let doc = extract::parse_html(&decoded.text);
+    let doc = extract::parse_html(text);
     let (mut facts, text) = extract::base_facts(&doc, url, enc);
     let read_content = content && facts.soft404.is_none();
     let content = if read_content {
@@ -208,11 +240,16 @@ pub fn parse_page(
     if homepage {
         facts.footer = extract::identity::footer_facts(&text, &facts.links);
     }
+    let script_built = read_content
+        .then(|| extract::script_built::reason(&doc, &content))
+        .flatten();
     ParsedPage {
         facts,
         content,
-        encoding: decoded.encoding,
-        encoding_source: decoded.source.as_str(),
+        encoding,
+        encoding_source,
+        script_built,
+        render: None,
     }
 }
 
@@ -266,6 +303,7 @@ async fn run_job(
     item: Item,
     previous: Option<Arc<Previous>>,
     soft404: Arc<resource::Soft404>,
+    renderer: Option<Arc<Renderer>>,
 ) -> Job {
     let want = if item.kind == UrlKind::Page {
         Want::Page
@@ -311,6 +349,8 @@ async fn run_job(
             }
             _ => {
                 let read = read_page(&site, &item, &outcome);
+                let read =
+                    render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
                 return Job {
                     item,
                     outcome,
@@ -327,11 +367,31 @@ async fn run_job(
         (outcome, soft) = soft404.confirm(&fetcher, &site, &item.url, outcome).await;
     }
     let read = read_page(&site, &item, &outcome);
+    let read = render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
     Job {
         item,
         outcome,
         read,
         soft404: soft,
+    }
+}
+
+/// Reads a parsed page again from the DOM headless Chromium renders, when its site asks for it
+/// ([`crate::render`]).
+async fn render(
+    renderer: Option<&Renderer>,
+    fetcher: &Arc<Fetcher>,
+    site: &Arc<Site>,
+    item: &Item,
+    outcome: &Outcome,
+    read: Read,
+) -> Read {
+    match (renderer, read, &outcome.result) {
+        (Some(r), Read::Parsed(mut p), Ok(f)) => {
+            p.page = r.read(fetcher, site, f, p.page, item.id == 0).await;
+            Read::Parsed(p)
+        }
+        (_, read, _) => read,
     }
 }
 
@@ -401,6 +461,7 @@ pub async fn crawl_site(
     mut stop: watch::Receiver<bool>,
     mut pages_read: Option<std::sync::mpsc::Sender<()>>,
     soft404: Arc<resource::Soft404>,
+    renderer: Option<Arc<Renderer>>,
 ) -> Result<CrawlEnd, store::StoreError> {
     let max_in_flight = in_flight_window(&site.settings);
     // External links are fetched as soon as they are met (see `frontier`), in their own set, so
@@ -448,6 +509,7 @@ pub async fn crawl_site(
                 item,
                 previous.clone(),
                 soft404.clone(),
+                renderer.clone(),
             ));
         }
         if in_flight.is_empty() && external.is_empty() {
@@ -475,10 +537,12 @@ pub async fn crawl_site(
                 tracing::warn!(site = %site.id, "not contacted: {} ({why}; allow_private = true would allow it)", job.item.url);
             }
         }
-        // A page stored with its rows keeps its validators for the next run's conditional request.
+        // A page stored with its rows keeps its validators for the next run's conditional request;
+        // not one that was to be rendered: a `304` for its HTML says nothing of its scripts' data.
+        let to_render = matches!(&job.read, Read::Parsed(p) if p.page.render.is_some());
         if let (Ok(f), Read::Parsed(_) | Read::Unchanged { .. }) = (&job.outcome.result, &job.read)
         {
-            if f.status == 200 {
+            if f.status == 200 && !to_render {
                 result.etag = f.validators.etag.clone();
                 result.last_modified = f.validators.last_modified.clone();
                 result.body_bytes = match &job.read {
@@ -548,6 +612,7 @@ pub async fn crawl_site(
                         links,
                         meta: serde_json::to_string(&p.facts.meta).unwrap_or_else(|_| "{}".into()),
                         content: p.content,
+                        render: p.render.map(|r| r.stored()),
                     })),
                     discovered,
                 }
@@ -684,6 +749,26 @@ mod tests {
     /// facts from a run with the same `EXTRACTOR`, so a change to what is extracted without a
     /// bump would reuse facts this code no longer produces, silently.
     const PINNED: (&str, &str) = ("+facts.2", "3f4a8a542d36e3bab6efdfac");
+
+    /// A page rendered in one run and read statically in the next (or the other way round)
+    /// must not have its facts copied across: the render mode is part of the key.
+    #[test]
+    fn the_facts_key_changes_with_the_render_mode() {
+        let site = |render: &str| {
+            crate::config::Targets::parse(
+                &format!("[[site]]\nid = \"s\"\nname = \"站\"\nurl = \"https://www.example.gov.cn/\"\nrole = \"unit\"\n{render}"),
+                "t.toml".as_ref(),
+            )
+            .unwrap()
+            .sites
+            .remove(0)
+        };
+        let off = facts_key(&site(""));
+        assert_eq!(off, facts_key(&site("[site.settings]\nrender = \"off\"\n")));
+        let auto = facts_key(&site("[site.settings]\nrender = \"auto\"\n"));
+        let always = facts_key(&site("[site.settings]\nrender = \"always\"\n"));
+        assert!(off != auto && auto != always && off != always);
+    }
 
     #[test]
     fn a_change_to_what_is_extracted_comes_with_a_new_extractor_version() {

@@ -34,6 +34,7 @@ pub mod identity;
 pub mod items;
 pub mod messages;
 pub mod policy;
+pub mod script_built;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};

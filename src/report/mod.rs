@@ -128,6 +128,7 @@ pub const BROKEN_LINKS_COLUMNS: &[(&str, &str)] = &[
     ("整改建议", "advice"),
     ("首次发现", "first_seen"),
     ("观测时间", "observed_at"),
+    ("页面读取方式", "rendered"),
 ];
 
 fn yes_no(v: &serde_json::Value) -> String {
@@ -211,6 +212,7 @@ pub fn broken_links_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) -
                 },
                 f.first_seen.clone(),
                 f.observed_at.clone(),
+                wording::rendering(e).unwrap_or_default(),
             ]
         })
         .collect();
@@ -245,6 +247,7 @@ pub const STALE_COLUMNS_COLUMNS: &[(&str, &str)] = &[
     ("整改建议", "advice"),
     ("首次发现", "first_seen"),
     ("观测时间", "observed_at"),
+    ("页面读取方式", "rendered"),
 ];
 
 /// The table of `stale_columns.csv` over the given column findings.
@@ -294,6 +297,7 @@ pub fn stale_columns_table<'a>(findings: impl IntoIterator<Item = &'a Finding>) 
                 advice.to_string(),
                 f.first_seen.clone(),
                 f.observed_at.clone(),
+                wording::rendering(e).unwrap_or_default(),
             ]
         })
         .collect();

@@ -49,6 +49,17 @@ pub async fn crawl(targets: &Path, only: &[&str], out: &Path, as_of: NaiveDate) 
         .expect("crawl runs")
 }
 
+/// The columns `govpatrol columns --json` lists for the only site of `targets` after a crawl
+/// into `out`, one JSON object each (`url`, `verdict`, `newest` …).
+pub fn listed_columns(targets: &Path, out: &Path) -> Vec<serde_json::Value> {
+    let site = Targets::load(targets).unwrap().sites.remove(0);
+    let listed = govpatrol::columns_cmd::list_columns(&site, out, None, true).unwrap();
+    match serde_json::from_str(&listed).unwrap() {
+        serde_json::Value::Array(a) => a,
+        other => panic!("not a list of columns: {other}"),
+    }
+}
+
 /// (site, check, page_url, url) of a finding: what "the same finding" means in the tests.
 pub type Key = (String, String, String, String);
 

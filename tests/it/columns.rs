@@ -2,12 +2,10 @@
 //! with the category, level and verdict an inspector gives it; the CSVs and the `columns` and
 //! `page` commands show what a webmaster needs.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use govpatrol::checks::columns::Verdict;
 
 fn govpatrol() -> Command {

@@ -1,8 +1,6 @@
 //! Discovery of pages that only a script links: TRS list pages write their pagination with
 //! `createPageHTML(...)`, so without following it a crawler never sees a column's later pages.
 
-mod common;
-
 use axum::http::Uri;
 use axum::response::Html;
 
@@ -41,7 +39,7 @@ async fn script_only_pagination_is_followed_and_a_stale_page_count_is_not_a_find
     )
     .unwrap();
     let out = dir.path().join("out");
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     let store = govpatrol::store::Store::open(&govpatrol::store::db_path(&out)).unwrap();
     let run = store.latest_done_run("s", "2026-11").unwrap().unwrap();
     let urls: Vec<String> = store

@@ -3,8 +3,6 @@
 //! whole host, and a 503 storm during which the host is left alone and after which the crawl
 //! goes on.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -315,7 +313,12 @@ async fn a_host_in_a_503_storm_is_paused_not_hammered_and_the_crawl_resumes_afte
     .unwrap();
     let summary = tokio::time::timeout(
         Duration::from_secs(60),
-        common::crawl(&targets, &[], &dir.path().join("out"), common::as_of()),
+        crate::common::crawl(
+            &targets,
+            &[],
+            &dir.path().join("out"),
+            crate::common::as_of(),
+        ),
     )
     .await
     .expect("the crawl finishes");

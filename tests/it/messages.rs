@@ -2,10 +2,8 @@
 //! (部长信箱 in a table, 网民留言 in a list) and of the solicitations (意见征集) is pinned, with the
 //! statistics in summary.csv and the rows of messages.csv and solicitations.csv.
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use govpatrol::calendar::Calendar;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,8 +7,6 @@
 //! to private and loopback addresses the site does not live on. The crawl must finish, stay within
 //! its memory, and report exactly the right links.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -292,7 +290,12 @@ async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_li
     let started = std::time::Instant::now();
     let summary = tokio::time::timeout(
         Duration::from_secs(120),
-        common::crawl(&targets, &[], &dir.path().join("out"), common::as_of()),
+        crate::common::crawl(
+            &targets,
+            &[],
+            &dir.path().join("out"),
+            crate::common::as_of(),
+        ),
     )
     .await
     .expect("the crawl finishes");

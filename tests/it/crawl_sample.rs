@@ -3,12 +3,10 @@
 //! nothing else; the servers see a polite crawl;
 //! the files follow the output contract.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_planted_defect_is_reported_and_nothing_else() {

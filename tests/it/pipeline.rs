@@ -3,8 +3,6 @@
 //! slow host that finally answers 404) is still judged and reported; and the re-check, which
 //! starts its fetches a window at a time, re-checks every failure.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -71,7 +69,7 @@ async fn a_link_that_fails_after_the_last_page_is_read_is_still_reported() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     let broken: Vec<(String, String)> = summary.sites[0]
         .findings
         .iter()
@@ -144,7 +142,7 @@ async fn every_failure_is_rechecked_when_there_are_more_than_the_recheck_window(
     )
     .unwrap();
     let out = dir.path().join("out");
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     let mut broken: Vec<String> = summary.sites[0]
         .findings
         .iter()

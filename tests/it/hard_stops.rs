@@ -2,13 +2,11 @@
 //! kill -9 at random points, again and again. No finished work lost, no half-written report
 //! visible, a clear message, and the next run recovers.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 fn govpatrol(args: &[&str], targets: &Path, out: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govpatrol"))

@@ -2,13 +2,11 @@
 //! file, line and key, `page --json`, and a crawl killed with SIGKILL that resumes without
 //! losing, duplicating or refetching finished work.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 fn govpatrol() -> Command {
     Command::new(env!("CARGO_BIN_EXE_govpatrol"))

@@ -17,8 +17,6 @@
 //! | `kpy` (开普云 / gkmlpt site group) | `content/post_3812345.html`, `index_2.html`, a script-only `/gkmlpt/index` | `404`, but `/attachment/` answers `200` with nginx's own 404 page |
 //! | `handmade` | GBK tables, `news.htm`, `[2026-11-20]` | `404`; `/download/` is redirected to the homepage; every file is sent as `text/html` |
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -189,7 +187,7 @@ async fn crawl(f: Family, site_extra: &str) -> Crawl {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     let path = |u: &str| {
         u.strip_prefix(base.trim_end_matches('/'))
             .unwrap_or(u)
@@ -206,7 +204,7 @@ async fn crawl(f: Family, site_extra: &str) -> Crawl {
             k
         })
         .collect();
-    let columns = common::listed_columns(&targets, &out)
+    let columns = crate::common::listed_columns(&targets, &out)
         .iter()
         .map(|c| {
             (

@@ -4,15 +4,13 @@
 //! certificate of a local https server generated in the test (self-signed, expired, wrong name,
 //! good) plus IPv6 readiness.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use govpatrol::checks::availability::{self, check_transport, TLS_CERTIFICATE};
 use govpatrol::checks::Severity;
 use govpatrol::store::{Probe, Store};

@@ -3,11 +3,9 @@
 //! configured. Each planted defect is reported exactly once per site and tag (aggregated, with
 //! counts and examples), and nothing else; `govpatrol page` shows what it recognised.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 
 fn aggregated(summary: &govpatrol::run::RunSummary) -> BTreeSet<(String, String, String)> {
     summary

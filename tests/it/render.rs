@@ -20,8 +20,6 @@
 //! Tests that need Chromium print `SKIPPED` and pass without it, unless
 //! `GOVPATROL_REQUIRE_CHROMIUM=1` (`.ci/run`), where they fail.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -114,7 +112,7 @@ async fn start() -> (String, Log) {
 /// Whether the tests that need Chromium can run; `false` (after saying SKIPPED) when it is
 /// missing, a failure when `GOVPATROL_REQUIRE_CHROMIUM=1`.
 fn have_chromium(test: &str) -> bool {
-    if common::chromium().is_some() {
+    if crate::common::chromium().is_some() {
         return true;
     }
     assert!(
@@ -155,7 +153,7 @@ async fn crawl(base: &str, render: &str) -> Crawl {
     let dir = tempfile::tempdir().unwrap();
     let targets = write_targets(dir.path(), base, render, 10, "");
     let out = dir.path().join("out");
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     let path = |u: &str| {
         u.strip_prefix(base.trim_end_matches('/'))
             .unwrap_or(u)
@@ -177,7 +175,7 @@ async fn crawl(base: &str, render: &str) -> Crawl {
             )
         })
         .collect();
-    let columns = common::listed_columns(&targets, &out)
+    let columns = crate::common::listed_columns(&targets, &out)
         .iter()
         .map(|c| {
             (
@@ -253,18 +251,18 @@ async fn auto_renders_script_built_lists_and_bodies_and_reports_them() {
     assert_eq!(asked("/api/list/tzgg.json"), 1, "{seen:?}");
     assert_eq!(asked("/api/content/1002.json"), 1, "{seen:?}");
     // The webmaster's CSV and the sentence say the page was rendered.
-    let csv = common::csv_rows(&got.out.join("2026-11/jsapi/broken_links.csv"));
+    let csv = crate::common::csv_rows(&got.out.join("2026-11/jsapi/broken_links.csv"));
     let col = csv[0].iter().position(|h| h == "页面读取方式").unwrap();
     assert!(csv[1][col].contains("浏览器渲染"), "{:?}", csv[1]);
 
     // A second run asks for unchanged pages conditionally, but a rendered page is fetched and
     // rendered again: its HTML's 304 says nothing of the data its script fetches.
     log.lock().unwrap().clear();
-    let again = common::crawl(
+    let again = crate::common::crawl(
         &got.out.parent().unwrap().join("targets.toml"),
         &[],
         &got.out,
-        common::as_of(),
+        crate::common::as_of(),
     )
     .await;
     let again: BTreeSet<Key> = again.sites[0]
@@ -357,7 +355,7 @@ async fn without_a_browser_auto_says_so_once_and_reads_statically() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(err.matches("rendering is unavailable").count(), 1, "{err}");
-    let found = common::read_jsonl(&out.join("2026-11/jsapi/findings.jsonl"));
+    let found = crate::common::read_jsonl(&out.join("2026-11/jsapi/findings.jsonl"));
     assert!(
         !found
             .iter()
@@ -384,7 +382,7 @@ async fn a_page_that_does_not_render_in_time_is_read_statically_and_says_so() {
     let targets = write_targets(dir.path(), &base, "auto", 2, &slow_column(&base));
     let out = dir.path().join("out");
     let started = std::time::Instant::now();
-    let summary = common::crawl(&targets, &[], &out, common::as_of()).await;
+    let summary = crate::common::crawl(&targets, &[], &out, crate::common::as_of()).await;
     assert!(
         started.elapsed() < Duration::from_secs(25),
         "{:?}",

@@ -1,14 +1,12 @@
 //! The monthly self-inspection, the quarterly spot check, scores, notices and report.html, end to
 //! end on the built-in sample sites: what the office receives, month after month.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use govpatrol::config::Targets;
 use govpatrol::period::{self, Period, PeriodOutcome, SampleRequest, Status};
 use govpatrol::sample::SampleSites;

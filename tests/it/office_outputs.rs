@@ -7,14 +7,12 @@
 //! person reads. Needs Debian's `chromium`, `libreoffice-writer-nogui` and `poppler-utils`
 //! (`.ci/run` installs them); where a program is missing, its part says so and is skipped.
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use govpatrol::config::Targets;
 use govpatrol::period::{self, Period};
 use govpatrol::sample::SampleSites;

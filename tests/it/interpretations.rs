@@ -4,12 +4,10 @@
 //! findings.jsonl, interpretations.csv and summary.csv; `govpatrol page` shows a document's
 //! number and related links.
 
-mod common;
-
 use std::collections::HashMap;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use govpatrol::checks::interpretations::Calendar;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

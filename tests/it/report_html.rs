@@ -4,11 +4,9 @@
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without the binary the browser test says
 //! so and skips; the escaping is still checked on the HTML itself.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{chromium, headless_chromium};
+use crate::common::{chromium, headless_chromium};
 use govpatrol::checks::{Finding, Severity};
 use govpatrol::config::Role;
 use govpatrol::period::{Period, PeriodReport, SiteReport, Status, TrendPoint};

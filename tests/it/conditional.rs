@@ -4,13 +4,11 @@
 //! download), a page edited between the runs, the count of saved downloads, and a history
 //! database from before the validators were stored.
 
-mod common;
-
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use govpatrol::config::{CrawlSettings, Targets};
 use govpatrol::run::{self, RunSummary};
 use govpatrol::sample::{RequestRecord, SampleSites};

@@ -481,11 +481,13 @@ pub fn notice(n: &Notice) -> Vec<u8> {
             fixed.len()
         )));
     }
-    // 附件说明, signature, date, 附注.
+    // 附件说明, signature, date, 附注: one block that a page break never splits (each line
+    // keeps with the next), so the date and the contact never stand alone on a page.
     let attachment = format!("{}网站问题清单", site.name);
-    d = d.add_paragraph(blank());
+    d = d.add_paragraph(blank().keep_next(true));
     d = d.add_paragraph(exact(
         Paragraph::new()
+            .keep_next(true)
             // 左空二字; a second line aligns with the attachment's name, after "附件：".
             .indent(
                 Some(5 * CHAR),
@@ -496,12 +498,15 @@ pub fn notice(n: &Notice) -> Vec<u8> {
             .add_run(run(&format!("附件：{attachment}"), BODY_FONT, SIZE_3)),
         LINE,
     ));
-    d = d.add_paragraph(blank()).add_paragraph(blank());
+    d = d
+        .add_paragraph(blank().keep_next(true))
+        .add_paragraph(blank().keep_next(true));
     let date = n.issued_zh();
     // The signature centred over the date; the date four characters in from the right.
     let sig_right = 4.0 + (width_chars(&date) - width_chars(issuer)) / 2.0;
     d = d.add_paragraph(exact(
         Paragraph::new()
+            .keep_next(true)
             .align(AlignmentType::Right)
             .indent(
                 None,
@@ -514,6 +519,8 @@ pub fn notice(n: &Notice) -> Vec<u8> {
     ));
     d = d.add_paragraph(exact(
         Paragraph::new()
+            // Kept with the contact line under it, when there is one.
+            .keep_next(n.contact_line().is_some())
             .align(AlignmentType::Right)
             .indent(None, None, Some(4 * CHAR), None)
             .add_run(run(&date, BODY_FONT, SIZE_3)),

@@ -20,13 +20,21 @@ use govpatrol::sample::SampleSites;
 /// The text of a PDF as `pdftotext` reads it, with every space and line break removed (a PDF
 /// breaks lines wherever the layout did).
 fn pdf_text(pdf: &Path) -> String {
+    pdf_pages(pdf).concat()
+}
+
+/// The text of each page of a PDF, squeezed as by `pdf_text`.
+fn pdf_pages(pdf: &Path) -> Vec<String> {
     let o = Command::new("pdftotext")
         .arg(pdf)
         .arg("-")
         .output()
         .expect("pdftotext runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    squeeze(&String::from_utf8_lossy(&o.stdout))
+    String::from_utf8_lossy(&o.stdout)
+        .split('\u{c}')
+        .map(squeeze)
+        .collect()
 }
 
 fn squeeze(s: &str) -> String {
@@ -51,8 +59,8 @@ fn chromium_text(bin: &Path, page: &Path) -> String {
     pdf_text(&pdf)
 }
 
-/// Converts a .docx to PDF with LibreOffice and returns its text.
-fn libreoffice_text(bin: &Path, docx: &Path) -> String {
+/// Converts a .docx to PDF with LibreOffice and returns the text of each page.
+fn libreoffice_pages(bin: &Path, docx: &Path) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let o = Command::new(bin)
         .args([
@@ -81,7 +89,7 @@ fn libreoffice_text(bin: &Path, docx: &Path) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    pdf_text(&pdf)
+    pdf_pages(&pdf)
 }
 
 fn zip_entry(path: &Path, name: &str) -> String {
@@ -151,7 +159,16 @@ async fn the_office_reads_the_verdict_and_the_evidence_in_every_format() {
                     "SKIPPED the .docx check: no LibreOffice (apt-get install libreoffice-writer-nogui)"
                 ),
                 Some(soffice) => {
-                    let text = libreoffice_text(&soffice, &docx);
+                    let pages = libreoffice_pages(&soffice, &docx);
+                    let text = pages.concat();
+                    // The 落款 is one block: the issuing office, the date and the contact line
+                    // on one page (a page break once left the date and contact alone on a page).
+                    assert!(
+                        pages.iter().any(|p| p.contains(
+                            "示例生态环境部办公厅2026年11月25日（联系人：王明，联系电话：010-12345678）"
+                        )),
+                        "the signature block is split over pages: {pages:#?}"
+                    );
                     for want in [
                         format!("关于{name}网站检查发现问题整改的通知"),
                         format!("{}：", squeeze(&portal.owner)),

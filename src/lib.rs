@@ -36,6 +36,7 @@ pub mod columns_cmd;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod domain;
 pub mod extract;
 pub mod page;
 pub mod period;

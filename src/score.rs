@@ -24,6 +24,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::{Deduction, SiteScore, VetoHit};
+
 use crate::checks::columns::{
     VetoCounts, EMPTY_COLUMN, STALE_COLUMN, VETO_EMPTY, VETO_NEWS_NOTICE_POLICY, VETO_STALE,
 };
@@ -76,39 +78,6 @@ impl Default for ScoringConfig {
             other_cap: 10.0,
         }
     }
-}
-
-/// A veto item hit, with what was measured and the threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VetoHit {
-    pub key: String,
-    pub indicator: String,
-    pub value: String,
-    pub threshold: String,
-}
-
-/// The deductions under one indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Deduction {
-    pub key: &'static str,
-    pub indicator: &'static str,
-    /// How many problems counted.
-    pub count: usize,
-    /// Sum before the cap.
-    pub raw: f64,
-    pub cap: f64,
-    /// What is taken off: `min(raw, cap)`.
-    pub points: f64,
-}
-
-/// A site's verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SiteScore {
-    pub vetoes: Vec<VetoHit>,
-    pub deductions: Vec<Deduction>,
-    /// 100 minus the deductions (shown even when a veto fails the site).
-    pub score: f64,
-    pub pass: bool,
 }
 
 impl VetoHit {

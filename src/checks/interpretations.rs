@@ -28,9 +28,9 @@ use serde_json::json;
 
 use super::{Finding, Severity};
 
-pub const MISSING_INTERPRETATION: &str = "missing_interpretation";
-pub const LATE_INTERPRETATION: &str = "late_interpretation";
-pub const UNLINKED_INTERPRETATION: &str = "unlinked_interpretation";
+pub use crate::domain::LATE_INTERPRETATION;
+pub use crate::domain::MISSING_INTERPRETATION;
+pub use crate::domain::UNLINKED_INTERPRETATION;
 
 pub use crate::calendar::{Calendar, CHINA_HOLIDAYS, CHINA_WORKDAYS};
 

@@ -26,10 +26,10 @@ use super::{Finding, Severity};
 use crate::calendar::Calendar;
 use crate::extract::messages::{book_titles, Message, Solicitation, SolicitationStatus};
 
-pub const UNANSWERED_MESSAGE: &str = "unanswered_message";
-pub const LATE_REPLY: &str = "late_reply";
-pub const SOLICITATION_WITHOUT_FEEDBACK: &str = "solicitation_without_feedback";
-pub const SHORT_SOLICITATION_PERIOD: &str = "short_solicitation_period";
+pub use crate::domain::LATE_REPLY;
+pub use crate::domain::SHORT_SOLICITATION_PERIOD;
+pub use crate::domain::SOLICITATION_WITHOUT_FEEDBACK;
+pub use crate::domain::UNANSWERED_MESSAGE;
 
 /// The limits, with the indicators' defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -469,7 +469,7 @@ pub fn channel_finding(
 }
 
 /// The check name of [`channel_finding`].
-pub const NO_CONSULTATION_CHANNEL: &str = "no_consultation_channel";
+pub use crate::domain::NO_CONSULTATION_CHANNEL;
 
 #[cfg(test)]
 mod tests {

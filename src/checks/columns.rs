@@ -31,6 +31,7 @@ use serde_json::json;
 use super::{Finding, Severity};
 use crate::extract::dates::{DateSource, FoundDate};
 
+pub use crate::config::ColumnConfig;
 pub use crate::domain::EMPTY_COLUMN;
 pub use crate::domain::HOMEPAGE_NOT_UPDATED;
 pub use crate::domain::STALE_COLUMN;
@@ -77,22 +78,6 @@ impl ColumnSource {
             ColumnSource::Discovered => "discovered",
         }
     }
-}
-
-/// One `[[site.column]]` of targets.toml.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ColumnConfig {
-    pub name: String,
-    /// The column's (first) list page.
-    pub url: url::Url,
-    pub category: Option<Category>,
-    pub level: Option<u8>,
-    pub window: Option<Window>,
-    /// A finished topic column (专题 that ended): never judged, never counted.
-    pub exclude: bool,
-    /// A consultation column's expected reply time in working days (default 10; see
-    /// [`crate::checks::messages`]).
-    pub reply_days: Option<i64>,
 }
 
 /// Where a row's date came from.

@@ -42,9 +42,10 @@ pub mod page;
 pub mod period;
 pub mod probe;
 pub mod progress;
-pub mod render;
 pub mod report;
 pub mod run;
+/// The renderer is a step of the crawl: [`crawl::render`], also reachable by its old path.
+pub use crawl::render;
 pub mod sample;
 pub mod score;
 pub mod site_health;

@@ -30,11 +30,13 @@
 //! # Ok(()) }
 //! ```
 
-pub mod calendar;
+/// Working days: the calendar crate ([`govpatrol_calendar`]), shared with the sample sites.
+pub use govpatrol_calendar as calendar;
 pub mod checks;
 pub mod columns_cmd;
 pub mod config;
 pub mod crawl;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
 pub mod extract;
@@ -46,7 +48,9 @@ pub mod report;
 pub mod run;
 /// The renderer is a step of the crawl: [`crawl::render`], also reachable by its old path.
 pub use crawl::render;
-pub mod sample;
+/// The built-in sample sites (the `govpatrol-sample` crate), for `govpatrol demo`.
+#[cfg(feature = "demo")]
+pub use govpatrol_sample as sample;
 pub mod score;
 pub mod site_health;
 pub mod store;

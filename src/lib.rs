@@ -9,8 +9,10 @@
 //!      ─▶ extract ─▶ store ─▶ checks ─▶ store (findings, first_seen) ─▶ report
 //! ```
 //!
-//! [`run::crawl`] drives one inspection; [`sample`] is the built-in sample ministry site that
-//! `govpatrol demo` and the tests crawl.
+//! [`run::crawl`] drives one inspection. Imports run the other way, down layers (`domain` at
+//! the bottom, the types every layer shares; see `ARCHITECTURE.md`, "Layers", which a test keeps
+//! to). The built-in sample ministry site that `govpatrol demo` and the tests crawl is the crate
+//! `govpatrol-sample`, here as `sample` with the default feature `demo`.
 //!
 //! ```no_run
 //! # async fn f() -> anyhow::Result<()> {

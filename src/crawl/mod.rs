@@ -46,12 +46,12 @@ use url::Url;
 
 use crate::config::Site;
 use crate::extract::{self, charset};
+use crate::render::Renderer;
 use crate::store::{
     self, PageRow, Previous, Unchanged, UrlKind, UrlRecord, UrlResult, Validators, Write, Writer,
 };
 use fetch::{Fetched, Fetcher, Outcome, Want};
 use frontier::{Frontier, Item};
-use render::Renderer;
 
 /// Counters a progress display reads while a site is crawled.
 #[derive(Debug, Default)]
@@ -106,7 +106,7 @@ pub struct ParsedPage {
     pub script_built: Option<String>,
     /// How it was read when its site renders pages ([`crate::render`]): `None` when no
     /// rendering was asked for it.
-    pub render: Option<render::Rendering>,
+    pub render: Option<crate::render::Rendering>,
 }
 
 /// What decides the facts a run stores of an unchanged page, besides the page itself: the

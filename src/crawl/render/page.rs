@@ -200,7 +200,7 @@ async fn drive(
     session: &str,
     main_frame: &str,
     source: Source<'_>,
-    events: &mut mpsc::UnboundedReceiver<super::cdp::Event>,
+    events: &mut mpsc::UnboundedReceiver<crate::render::cdp::Event>,
 ) -> Result<String, Failure> {
     let s = Some(session);
     cdp.call(

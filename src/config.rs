@@ -19,7 +19,7 @@
 //! entries mark the discovered ones to leave out (see [`crate::checks::columns`]).
 //!
 //! `[interpretation]` (optional, one for all sites) sets the policy interpretation check
-//! ([`crate::checks::interpretations::Settings`]): `window_months` (12), `max_working_days` (3),
+//! ([`interpretation::Settings`]): `window_months` (12), `max_working_days` (3),
 //! `exclude_titles` (title patterns of documents that need no interpretation; replaces the
 //! defaults).
 //!
@@ -57,7 +57,28 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
-use crate::checks::columns::{Category, ColumnConfig, Window};
+use crate::domain::{Category, Window};
+
+pub mod interpretation;
+pub mod messages;
+mod scoring;
+pub use scoring::ScoringConfig;
+
+/// One `[[site.column]]` of targets.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnConfig {
+    pub name: String,
+    /// The column's (first) list page.
+    pub url: url::Url,
+    pub category: Option<Category>,
+    pub level: Option<u8>,
+    pub window: Option<Window>,
+    /// A finished topic column (专题 that ended): never judged, never counted.
+    pub exclude: bool,
+    /// A consultation column's expected reply time in working days (default 10; see
+    /// [`crate::checks::messages`]).
+    pub reply_days: Option<i64>,
+}
 
 /// Errors in the configuration: the file, the line and the key are always named.
 #[derive(Debug, thiserror::Error)]
@@ -301,7 +322,7 @@ pub struct Site {
     /// The expected ICP备案编号 (`icp`), checked against the homepage footer.
     pub icp: Option<String>,
     /// The limits of the message and solicitation checks (`[messages]`, same for every site).
-    pub messages: crate::checks::messages::Rules,
+    pub messages: messages::Rules,
 }
 
 impl Site {
@@ -447,9 +468,9 @@ pub struct Targets {
     pub defaults: Settings,
     pub sites: Vec<Site>,
     /// `[scoring]`: deduction values, caps, pass mark, rectification deadline.
-    pub scoring: crate::score::ScoringConfig,
+    pub scoring: ScoringConfig,
     /// `[interpretation]`: the policy interpretation check's settings.
-    pub interpretation: crate::checks::interpretations::Settings,
+    pub interpretation: interpretation::Settings,
     /// `[calendar]`: the working days every deadline counts (also in `interpretation` and each
     /// site's message rules).
     pub calendar: crate::calendar::Calendar,
@@ -485,7 +506,7 @@ struct RawTargets {
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
     #[serde(default)]
-    scoring: Option<crate::score::ScoringConfig>,
+    scoring: Option<ScoringConfig>,
     interpretation: Option<RawInterpretation>,
     calendar: Option<RawCalendar>,
     notice: Option<RawNotice>,
@@ -603,7 +624,7 @@ impl Targets {
             );
         }
 
-        let mut messages = crate::checks::messages::Rules {
+        let mut messages = messages::Rules {
             calendar: calendar.clone(),
             ..Default::default()
         };
@@ -777,7 +798,7 @@ impl Targets {
         if sites.is_empty() {
             return Err(err(0..0, Some("site"), "no [[site]] is configured".into()));
         }
-        let mut interpretation = crate::checks::interpretations::Settings::default();
+        let mut interpretation = interpretation::Settings::default();
         if let Some(ri) = raw.interpretation {
             if let Some(w) = ri.window_months {
                 if *w.get_ref() == 0 || *w.get_ref() > 120 {

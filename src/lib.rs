@@ -9,8 +9,10 @@
 //!      ─▶ extract ─▶ store ─▶ checks ─▶ store (findings, first_seen) ─▶ report
 //! ```
 //!
-//! [`run::crawl`] drives one inspection; [`sample`] is the built-in sample ministry site that
-//! `govpatrol demo` and the tests crawl.
+//! [`run::crawl`] drives one inspection. Imports run the other way, down layers (`domain` at
+//! the bottom, the types every layer shares; see `ARCHITECTURE.md`, "Layers", which a test keeps
+//! to). The built-in sample ministry site that `govpatrol demo` and the tests crawl is the crate
+//! `govpatrol-sample`, here as `sample` with the default feature `demo`.
 //!
 //! ```no_run
 //! # async fn f() -> anyhow::Result<()> {
@@ -30,21 +32,27 @@
 //! # Ok(()) }
 //! ```
 
-pub mod calendar;
+/// Working days: the calendar crate ([`govpatrol_calendar`]), shared with the sample sites.
+pub use govpatrol_calendar as calendar;
 pub mod checks;
 pub mod columns_cmd;
 pub mod config;
 pub mod crawl;
+#[cfg(feature = "demo")]
 pub mod demo;
+pub mod domain;
 pub mod extract;
 pub mod page;
 pub mod period;
 pub mod probe;
 pub mod progress;
-pub mod render;
 pub mod report;
 pub mod run;
-pub mod sample;
+/// The renderer is a step of the crawl: [`crawl::render`], also reachable by its old path.
+pub use crawl::render;
+/// The built-in sample sites (the `govpatrol-sample` crate), for `govpatrol demo`.
+#[cfg(feature = "demo")]
+pub use govpatrol_sample as sample;
 pub mod score;
 pub mod site_health;
 pub mod store;

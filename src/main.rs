@@ -178,6 +178,7 @@ enum Command {
         out: PathBuf,
     },
     /// Start the built-in sample ministry site on 127.0.0.1, crawl it and write reports.
+    #[cfg(feature = "demo")]
     Demo {
         #[arg(long, default_value = "demo-reports")]
         out: PathBuf,
@@ -453,6 +454,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let done = period::rebuild(&t, &out, &p).map_err(period_err)?;
             Ok(finish_period(&done, cli.quiet))
         }
+        #[cfg(feature = "demo")]
         Command::Demo { out, as_of } => {
             let stop = run::stop_on_signals();
             let o = opts(out.clone(), as_of, true);

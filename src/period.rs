@@ -17,6 +17,10 @@
 //! last quarter are forced in, `--exclude` is left out. The seed and the sample are written to
 //! `<out>/<YYYY>-Q<q>/sample.json` and shown in report.html.
 
+pub mod docx;
+pub mod html;
+pub mod notice;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -480,19 +484,16 @@ fn finish(
     }
     let store = Store::open(&store::db_path(out))?;
     let rep = build(&store, targets, period, summaries, sample)?;
-    report::write_atomic(
-        &dir.join("report.html"),
-        report::html::period_page(&rep).as_bytes(),
-    )?;
+    report::write_atomic(&dir.join("report.html"), html::period_page(&rep).as_bytes())?;
     let mut notices = Vec::new();
     for s in &rep.sites {
-        let relevant = |f: &Finding| report::notice::for_the_unit(f);
+        let relevant = |f: &Finding| notice::for_the_unit(f);
         if !s.current.iter().any(|c| relevant(&c.0)) && !s.fixed.iter().any(relevant) {
             continue;
         }
-        let n = report::notice::Notice::new(&rep, s);
+        let n = notice::Notice::new(&rep, s);
         for (ext, bytes) in [
-            ("docx", report::docx::notice(&n)),
+            ("docx", docx::notice(&n)),
             ("md", n.markdown().into_bytes()),
             ("html", n.html().into_bytes()),
         ] {

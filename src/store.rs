@@ -28,12 +28,25 @@ use std::thread::JoinHandle;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::checks::Finding;
+use crate::domain::Finding;
 
 mod availability;
 mod previous;
 pub use availability::{PageIdentity, Probe};
 pub use previous::{Previous, Unchanged, Validators};
+
+/// A stored page, as column discovery reads it.
+#[derive(Debug, Clone)]
+pub struct StoredPage {
+    pub id: u32,
+    /// The URL as crawled, and where it redirected to.
+    pub url: String,
+    pub final_url: Option<String>,
+    pub depth: u32,
+    pub fetched_at: String,
+    pub title: Option<String>,
+    pub content: crate::extract::PageContent,
+}
 
 /// Errors of the history store.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +169,7 @@ const FAILED: &str = "(u.state = 'done' AND (u.error IS NOT NULL OR u.status >= 
 fn not_contacted_sql() -> String {
     format!(
         "(u.state = 'skipped' AND u.error LIKE '{}%')",
-        crate::crawl::fetch::NOT_CONTACTED
+        crate::domain::NOT_CONTACTED
     )
 }
 
@@ -667,7 +680,7 @@ impl Store {
     pub fn for_each_page_content(
         &self,
         run: i64,
-        mut f: impl FnMut(crate::checks::columns::StoredPage),
+        mut f: impl FnMut(StoredPage),
     ) -> Result<(), StoreError> {
         let mut st = self
             .conn
@@ -682,7 +695,7 @@ impl Store {
         let mut rows = st.query([run]).map_err(self.err())?;
         while let Some(r) = rows.next().map_err(self.err())? {
             let content: String = r.get(6).map_err(self.err())?;
-            f(crate::checks::columns::StoredPage {
+            f(StoredPage {
                 id: r.get(0).map_err(self.err())?,
                 url: r.get(1).map_err(self.err())?,
                 final_url: r.get(2).map_err(self.err())?,
@@ -759,7 +772,7 @@ impl Store {
     }
 
     /// Records a run's score (replacing an earlier one).
-    pub fn save_score(&self, run: i64, score: &crate::score::SiteScore) -> Result<(), StoreError> {
+    pub fn save_score(&self, run: i64, score: &crate::domain::SiteScore) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO scores (run_id, score, pass, detail) VALUES (?1, ?2, ?3, ?4)",
@@ -821,8 +834,8 @@ impl Store {
                 Ok(Finding {
                     id: r.get(0)?,
                     site: r.get(1)?,
-                    check: crate::checks::check_name(&r.get::<_, String>(2)?),
-                    severity: crate::checks::Severity::parse(&r.get::<_, String>(3)?),
+                    check: crate::domain::check_name(&r.get::<_, String>(2)?),
+                    severity: crate::domain::Severity::parse(&r.get::<_, String>(3)?),
                     url: r.get(4)?,
                     page_url: r.get(5)?,
                     observed_at: r.get(6)?,

@@ -31,7 +31,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::checks::Finding;
+use crate::domain::Finding;
 
 /// Every check: code, Chinese name, what to do about it (for a webmaster, not a programmer).
 const CHECKS: &[(&str, &str, &str)] = &[
@@ -265,10 +265,10 @@ fn element_name(e: &str) -> Option<&'static str> {
 
 /// An update window (`14d`, `6mo`, `1y`) in words: `14 天`, `6 个月`, `1 年`.
 pub fn window(w: &str) -> String {
-    match crate::checks::columns::Window::parse(w) {
-        Ok(crate::checks::columns::Window::Days(n)) => format!("{n} 天"),
-        Ok(crate::checks::columns::Window::Months(n)) if n % 12 == 0 => format!("{} 年", n / 12),
-        Ok(crate::checks::columns::Window::Months(n)) => format!("{n} 个月"),
+    match crate::domain::Window::parse(w) {
+        Ok(crate::domain::Window::Days(n)) => format!("{n} 天"),
+        Ok(crate::domain::Window::Months(n)) if n % 12 == 0 => format!("{} 年", n / 12),
+        Ok(crate::domain::Window::Months(n)) => format!("{n} 个月"),
         Err(_) => w.to_string(),
     }
 }
@@ -939,7 +939,7 @@ mod tests {
         let f = |e: serde_json::Value| {
             Finding::new(
                 "empty_column",
-                crate::checks::Severity::Deduction,
+                crate::domain::Severity::Deduction,
                 "s",
                 "http://a.gov.cn/zcwj/",
                 "http://a.gov.cn/zcwj/",
@@ -972,7 +972,7 @@ mod tests {
             assert!(t.contains("浏览器渲染未成功") && t.contains(words), "{why}: {t}");
         }
     }
-    use crate::checks::Severity;
+    use crate::domain::Severity;
     use serde_json::json;
 
     fn f(check: &'static str, evidence: Value) -> Finding {
@@ -989,7 +989,7 @@ mod tests {
 
     #[test]
     fn every_check_has_a_chinese_name_and_advice() {
-        for c in crate::checks::all_checks() {
+        for c in crate::domain::all_checks() {
             assert_ne!(check_name(c), "其他问题", "{c} has no Chinese name");
             assert_ne!(advice(c), "请按检查指标的要求整改。", "{c} has no advice");
         }

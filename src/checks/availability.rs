@@ -20,13 +20,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Finding, Severity};
+use crate::domain::TransportFacts;
 use crate::store::Probe;
-use crate::transport::TransportFacts;
 
-pub const SITE_UNREACHABLE: &str = "site_unreachable";
-pub const TOO_FEW_PROBES: &str = "too_few_probes";
-pub const TLS_CERTIFICATE: &str = "tls_certificate";
-pub const IPV6_NOT_READY: &str = "ipv6_not_ready";
+pub use crate::domain::IPV6_NOT_READY;
+pub use crate::domain::SITE_UNREACHABLE;
+pub use crate::domain::TLS_CERTIFICATE;
+pub use crate::domain::TOO_FEW_PROBES;
 
 /// Days of probes judged.
 pub const WINDOW_DAYS: i64 = 7;

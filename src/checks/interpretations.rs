@@ -28,42 +28,12 @@ use serde_json::json;
 
 use super::{Finding, Severity};
 
-pub const MISSING_INTERPRETATION: &str = "missing_interpretation";
-pub const LATE_INTERPRETATION: &str = "late_interpretation";
-pub const UNLINKED_INTERPRETATION: &str = "unlinked_interpretation";
+pub use crate::domain::LATE_INTERPRETATION;
+pub use crate::domain::MISSING_INTERPRETATION;
+pub use crate::domain::UNLINKED_INTERPRETATION;
 
 pub use crate::calendar::{Calendar, CHINA_HOLIDAYS, CHINA_WORKDAYS};
-
-/// Title patterns of documents that need no interpretation (default `exclude_titles`).
-pub const DEFAULT_EXCLUDE_TITLES: &[&str] = &[
-    "任免", "任职", "免职", "会议", "更正", "勘误", "废止", "撤销",
-];
-
-/// The `[interpretation]` settings of targets.toml.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    /// Policy documents published within this many months before the check point are judged.
-    pub window_months: u32,
-    /// An interpretation more than this many working days after its document is late.
-    pub max_working_days: i64,
-    /// Title substrings of documents that need no interpretation.
-    pub exclude_titles: Vec<String>,
-    pub calendar: Calendar,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            window_months: 12,
-            max_working_days: 3,
-            exclude_titles: DEFAULT_EXCLUDE_TITLES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            calendar: Calendar::china(),
-        }
-    }
-}
+pub use crate::config::interpretation::{Settings, DEFAULT_EXCLUDE_TITLES};
 
 /// A policy document as the crawl found it.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -54,7 +54,7 @@ pub fn judge(rec: &UrlRecord, notfound_fingerprint: Option<u64>) -> Option<Verdi
         // loopback, 169.254.x) linked from a public page: never contacted (no SSRF), and no
         // member of the public can open it either, so a person should look at it.
         return match &r.error {
-            Some(e) if e.starts_with(crate::crawl::fetch::NOT_CONTACTED) => Some(Verdict {
+            Some(e) if e.starts_with(crate::domain::NOT_CONTACTED) => Some(Verdict {
                 check: LINK_NEEDS_REVIEW,
                 severity: Severity::Review,
                 reason: Some(e.clone()),

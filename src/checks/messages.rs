@@ -23,43 +23,14 @@ use chrono::{Months, NaiveDate};
 use serde_json::json;
 
 use super::{Finding, Severity};
-use crate::calendar::Calendar;
 use crate::extract::messages::{book_titles, Message, Solicitation, SolicitationStatus};
 
-pub const UNANSWERED_MESSAGE: &str = "unanswered_message";
-pub const LATE_REPLY: &str = "late_reply";
-pub const SOLICITATION_WITHOUT_FEEDBACK: &str = "solicitation_without_feedback";
-pub const SHORT_SOLICITATION_PERIOD: &str = "short_solicitation_period";
+pub use crate::domain::LATE_REPLY;
+pub use crate::domain::SHORT_SOLICITATION_PERIOD;
+pub use crate::domain::SOLICITATION_WITHOUT_FEEDBACK;
+pub use crate::domain::UNANSWERED_MESSAGE;
 
-/// The limits, with the indicators' defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rules {
-    /// Expected reply time in working days (default 10).
-    pub reply_days: i64,
-    /// A message unanswered this many months is a veto (3).
-    pub veto_months: u32,
-    /// Published replies older than this many months make the column stale (2).
-    pub stale_months: u32,
-    /// Days after a solicitation closes before its feedback is due (30).
-    pub feedback_grace_days: i64,
-    /// Shortest period for a regulation draft, in days (30).
-    pub min_period_days: i64,
-    /// Working days (`[calendar]`: China's official holidays plus configured days).
-    pub calendar: Calendar,
-}
-
-impl Default for Rules {
-    fn default() -> Rules {
-        Rules {
-            reply_days: 10,
-            veto_months: 3,
-            stale_months: 2,
-            feedback_grace_days: 30,
-            min_period_days: 30,
-            calendar: Calendar::china(),
-        }
-    }
-}
+pub use crate::config::messages::Rules;
 
 /// A consultation column's messages, as gathered from the stored pages.
 #[derive(Debug, Clone, Default)]
@@ -469,11 +440,12 @@ pub fn channel_finding(
 }
 
 /// The check name of [`channel_finding`].
-pub const NO_CONSULTATION_CHANNEL: &str = "no_consultation_channel";
+pub use crate::domain::NO_CONSULTATION_CHANNEL;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Calendar;
     use crate::extract::messages::{Layout, MessageStatus};
     use url::Url;
 

@@ -28,8 +28,8 @@ use super::{finding_id, Finding, Severity};
 use crate::extract::identity::{normalise_icp, FooterFacts, PageKind};
 use crate::store::PageIdentity;
 
-pub const MISSING_METADATA: &str = "missing_metadata";
-pub const METADATA_MISMATCH: &str = "metadata_mismatch";
+pub use crate::domain::METADATA_MISMATCH;
+pub use crate::domain::MISSING_METADATA;
 
 pub const SITE_TAGS: &[&str] = &["SiteName", "SiteDomain", "SiteIDCode"];
 pub const COLUMN_TAGS: &[&str] = &[

@@ -20,146 +20,9 @@ pub mod links;
 pub mod messages;
 pub mod metadata;
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// A veto item (单项否决): the site fails whatever its score.
-    Veto,
-    /// Costs points (扣分).
-    Deduction,
-    /// Worth fixing, costs nothing.
-    Warning,
-    /// Needs a person to look (bot walls, logins, suspected forgery).
-    Review,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Veto => "veto",
-            Severity::Deduction => "deduction",
-            Severity::Warning => "warning",
-            Severity::Review => "review",
-        }
-    }
-    pub fn parse(s: &str) -> Severity {
-        match s {
-            "veto" => Severity::Veto,
-            "deduction" => Severity::Deduction,
-            "warning" => Severity::Warning,
-            _ => Severity::Review,
-        }
-    }
-    /// The label a webmaster reads.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Severity::Veto => "单项否决",
-            Severity::Deduction => "扣分",
-            Severity::Warning => "提醒",
-            Severity::Review => "需人工核查",
-        }
-    }
-}
-
-/// Check names, as in the findings.jsonl contract.
-pub const BROKEN_LINK: &str = "broken_link";
-pub const LINK_NEEDS_REVIEW: &str = "link_needs_review";
-
-const CHECKS: &[&str] = &[
-    BROKEN_LINK,
-    LINK_NEEDS_REVIEW,
-    "stale_column",
-    "empty_column",
-    "homepage_not_updated",
-    "missing_interpretation",
-    "late_interpretation",
-    "unlinked_interpretation",
-    "unanswered_message",
-    "late_reply",
-    "solicitation_without_feedback",
-    "site_unreachable",
-    "missing_metadata",
-    "suspect_date",
-    availability::TOO_FEW_PROBES,
-    availability::TLS_CERTIFICATE,
-    availability::IPV6_NOT_READY,
-    metadata::METADATA_MISMATCH,
-    messages::SHORT_SOLICITATION_PERIOD,
-    messages::NO_CONSULTATION_CHANNEL,
-];
-
-/// Every check name this version writes.
-pub fn all_checks() -> &'static [&'static str] {
-    CHECKS
-}
-
-/// The static name of a check read back from the store.
-pub fn check_name(s: &str) -> &'static str {
-    CHECKS
-        .iter()
-        .find(|c| **c == s)
-        .copied()
-        .unwrap_or("unknown")
-}
-
-/// One problem, as written to findings.jsonl (see `outputs.md`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    /// Stable across runs: the same problem next month has the same id.
-    pub id: String,
-    pub site: String,
-    pub check: &'static str,
-    pub severity: Severity,
-    /// The object the finding is about.
-    pub url: String,
-    /// The page where it was observed.
-    pub page_url: String,
-    pub observed_at: String,
-    /// When this id was first reported (filled from the history store).
-    pub first_seen: String,
-    pub evidence: serde_json::Value,
-}
-
-impl Finding {
-    /// A finding with its stable `id` derived from check, site, object and page
-    /// ([`finding_id`]); `first_seen` is filled in by the store.
-    pub fn new(
-        check: &'static str,
-        severity: Severity,
-        site: &str,
-        url: &str,
-        page_url: &str,
-        observed_at: &str,
-        evidence: serde_json::Value,
-    ) -> Finding {
-        Finding {
-            id: finding_id(check, site, url, page_url),
-            site: site.to_string(),
-            check,
-            severity,
-            url: url.to_string(),
-            page_url: page_url.to_string(),
-            observed_at: observed_at.to_string(),
-            first_seen: String::new(),
-            evidence,
-        }
-    }
-}
-
-/// The stable id of a problem: a hash of check, site, object and page.
-pub fn finding_id(check: &str, site: &str, url: &str, page_url: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [check, site, url, page_url] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::domain::{
+    all_checks, check_name, finding_id, Finding, Severity, BROKEN_LINK, LINK_NEEDS_REVIEW,
+};
 
 /// Checks whose finding is about the site as a whole (probes, transport, metadata counted
 /// over every page, the consultation channel), not about what one page showed.
@@ -189,7 +52,7 @@ pub fn mark_rendered(findings: &mut [Finding], pages: &std::collections::HashMap
         }
         let Some(how) = pages
             .get(&f.page_url)
-            .and_then(|r| crate::render::Rendering::parse(r))
+            .and_then(|r| crate::domain::Rendering::parse(r))
         else {
             continue;
         };
@@ -197,10 +60,10 @@ pub fn mark_rendered(findings: &mut [Finding], pages: &std::collections::HashMap
             continue;
         };
         match how {
-            crate::render::Rendering::Rendered(_) => {
+            crate::domain::Rendering::Rendered(_) => {
                 e.insert("rendered".into(), serde_json::Value::Bool(true));
             }
-            crate::render::Rendering::Failed(why) => {
+            crate::domain::Rendering::Failed(why) => {
                 e.insert("render_failed".into(), serde_json::Value::String(why));
             }
         }

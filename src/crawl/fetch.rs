@@ -21,11 +21,9 @@ use url::Url;
 
 use super::guard::{Guard, GuardedResolver, BLOCKED_MARKER};
 
-/// How the stored error of a URL the guard kept the crawler from contacting starts
-/// ([`FetchError::Blocked`]); the link check reports such links for review by it.
-pub const NOT_CONTACTED: &str = "not contacted: ";
 use super::politeness::{self, Politeness};
 use crate::config::Settings;
+pub use crate::domain::NOT_CONTACTED;
 
 /// Most redirects followed for one URL.
 pub const MAX_REDIRECTS: usize = 10;

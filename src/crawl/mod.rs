@@ -34,6 +34,7 @@ pub mod fetch;
 pub mod frontier;
 pub mod guard;
 pub mod politeness;
+pub mod render;
 pub mod resource;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -19,10 +19,7 @@
 //! escape the output folder.
 
 pub mod csv;
-pub mod docx;
-pub mod html;
 pub mod messages;
-pub mod notice;
 pub mod xlsx;
 
 use std::io::Write;

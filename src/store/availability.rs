@@ -12,8 +12,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
+use crate::domain::TransportFacts;
 use crate::extract::identity::{FooterFacts, PageKind};
-use crate::transport::TransportFacts;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS probes (

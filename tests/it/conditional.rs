@@ -11,7 +11,7 @@ use crate::common::*;
 use chrono::NaiveDate;
 use govpatrol::config::{CrawlSettings, Targets};
 use govpatrol::run::{self, RunSummary};
-use govpatrol::sample::{RequestRecord, SampleSites};
+use govpatrol_sample::{RequestRecord, SampleSites};
 
 /// A month after the first run: a new period, so a new run.
 fn next_month() -> NaiveDate {

@@ -15,7 +15,7 @@ use crate::common::*;
 use chrono::NaiveDate;
 use govpatrol::config::Targets;
 use govpatrol::period::{self, Period};
-use govpatrol::sample::SampleSites;
+use govpatrol_sample::SampleSites;
 
 /// The text of a PDF as `pdftotext` reads it, with every space and line break removed (a PDF
 /// breaks lines wherever the layout did).

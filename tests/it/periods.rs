@@ -9,7 +9,7 @@ use crate::common::*;
 use chrono::NaiveDate;
 use govpatrol::config::Targets;
 use govpatrol::period::{self, Period, PeriodOutcome, SampleRequest, Status};
-use govpatrol::sample::SampleSites;
+use govpatrol_sample::SampleSites;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

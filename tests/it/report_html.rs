@@ -105,12 +105,12 @@ fn report() -> PeriodReport {
 #[test]
 fn web_text_is_escaped_and_only_http_urls_are_links() {
     let r = report();
-    let html = govpatrol::report::html::period_page(&r);
+    let html = govpatrol::period::html::period_page(&r);
     assert!(!html.to_lowercase().contains("<script"), "{html}");
     assert!(html.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
     assert!(!html.contains("href=\"javascript:"));
     assert!(html.contains("仍未整改（已 31 天）"));
-    let n = govpatrol::report::notice::Notice::new(&r, &r.sites[0]);
+    let n = govpatrol::period::notice::Notice::new(&r, &r.sites[0]);
     assert!(!n.html().to_lowercase().contains("<script"));
     assert!(n.markdown().contains("请于 2026年12月16日 前完成整改"));
     assert!(n.markdown().contains("\\<script\\>"), "{}", n.markdown());
@@ -124,7 +124,7 @@ fn report_renders_in_headless_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
-    std::fs::write(&page, govpatrol::report::html::period_page(&report())).unwrap();
+    std::fs::write(&page, govpatrol::period::html::period_page(&report())).unwrap();
     let url = format!("file://{}", page.display());
     let run = |extra: &[&str]| {
         let profile = tempfile::tempdir().unwrap();

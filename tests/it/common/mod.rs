@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use govpatrol::checks::Finding;
 use govpatrol::config::Targets;
 use govpatrol::run::{self, RunOptions, RunSummary};
-use govpatrol::sample::SampleSites;
+use govpatrol_sample::SampleSites;
 
 /// The check point every test pins.
 pub fn as_of() -> NaiveDate {

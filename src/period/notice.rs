@@ -33,7 +33,7 @@ pub fn for_the_unit(f: &Finding) -> bool {
 ///
 /// ```
 /// let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-/// assert_eq!(govpatrol::report::notice::date_zh(d), "2026年1月5日");
+/// assert_eq!(govpatrol::period::notice::date_zh(d), "2026年1月5日");
 /// ```
 pub fn date_zh(d: NaiveDate) -> String {
     use chrono::Datelike;

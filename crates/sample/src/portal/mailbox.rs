@@ -409,7 +409,7 @@ pub(super) fn build(ctx: &Ctx, site: &mut SiteContent) {
 /// The three columns as a correct crawler judges them, and the findings on their messages and
 /// solicitations, computed with the same rules as the checks ([`crate::checks::messages`]).
 pub(super) fn expected(ctx: &Ctx) -> (Vec<ExpectedColumn>, Vec<Planted>) {
-    let rules = crate::checks::messages::Rules::default();
+    let rules = crate::rules::Rules::default();
     // The calendar of the sample's targets, as the check will count.
     let h = super::sample_calendar(ctx.as_of);
     let mut cols = Vec::new();

@@ -16,6 +16,7 @@ use super::html::{
     TOPICS,
 };
 use super::Ctx;
+use govpatrol_calendar::Calendar;
 
 mod mailbox;
 
@@ -400,15 +401,15 @@ pub(crate) const CASES: &[(Case, &str, &str)] = &[
 const CASE_INTERPS: usize = 5;
 
 /// The calendar of the sample: China's official one plus the sample's configured holiday.
-pub(crate) fn sample_calendar(as_of: NaiveDate) -> crate::checks::interpretations::Calendar {
-    crate::checks::interpretations::Calendar::china().with(&[sample_holiday(as_of)], &[])
+pub(crate) fn sample_calendar(as_of: NaiveDate) -> Calendar {
+    Calendar::china().with(&[sample_holiday(as_of)], &[])
 }
 
 /// The Thursday before the `OverHoliday` document's Friday holiday: the latest Thursday at least
 /// 60 days before the check point whose Thursday, Friday and next Monday–Wednesday are ordinary
 /// working days in the official calendar, and whose weekend is not worked.
 fn holiday_case_thursday(as_of: NaiveDate) -> NaiveDate {
-    let china = crate::checks::interpretations::Calendar::china();
+    let china = Calendar::china();
     let mut d = as_of - chrono::Duration::days(60);
     while d.weekday() != chrono::Weekday::Thu {
         d = d.pred_opt().expect("date");

@@ -9,7 +9,7 @@
 //! Every piece of text goes through [`escape`]; links are only made from `http(s)` URLs.
 //!
 //! ```
-//! use govpatrol::report::html::escape;
+//! use govpatrol::period::html::escape;
 //! assert_eq!(escape("<script>\"a\"&'b'"), "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;");
 //! ```
 

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use govpatrol::calendar::Calendar;
+//! use govpatrol_calendar::Calendar;
 //! let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
 //! // Thursday → next Monday: Friday and Monday.
 //! assert_eq!(Calendar::none().working_days_between(d("2026-11-19"), d("2026-11-23")), 2);

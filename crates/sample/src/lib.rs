@@ -36,6 +36,7 @@ mod content;
 mod html;
 mod identity;
 mod portal;
+mod rules;
 mod server;
 mod units;
 
@@ -176,9 +177,7 @@ impl ExpectedColumn {
         exclude: bool,
         as_of: NaiveDate,
     ) -> ExpectedColumn {
-        let window = crate::checks::columns::Category::parse(category)
-            .expect("a known category")
-            .default_window();
+        let window = rules::default_window(category).expect("a known category");
         let verdict = match (exclude, count, newest) {
             (true, _, _) => "excluded",
             (_, 0, _) => "empty",

@@ -6,10 +6,13 @@
 //!
 //! A moment is picked by watching, not by sleeping: `0.6` is "once the sample servers have
 //! received 60 % of the clean run's requests (counted over the whole killed sequence)"; `files`
-//! is "once the first site's findings.jsonl is written" (checks and report writing).
+//! is "once a findings.jsonl is written by this process" (checks and report writing);
+//! `recheck` is "once this process has stored a re-check of a failure" (the end-of-crawl
+//! re-check, watched in the history database).
 //!
 //! ```text
 //! cargo run --release --example kill_resume -- target/release/govpatrol [RPS] [PATTERN …]
+//! bench/kill-resume.sh [RPS] [PATTERN …]          # builds both, same arguments
 //! ```
 //! A pattern is comma-separated moments, e.g. `0.3,0.6,0.9` or `0.95,0.99,files`.
 
@@ -49,6 +52,21 @@ fn findings(out: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// How many URLs of the history database in `out` have been re-checked (0 before it exists).
+fn rechecked(out: &Path) -> i64 {
+    let db = govpatrol::store::db_path(out);
+    if !db.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open(&db)
+        .and_then(|c| {
+            c.query_row("SELECT COUNT(*) FROM urls WHERE rechecked = 1", [], |r| {
+                r.get(0)
+            })
+        })
+        .unwrap_or(0)
+}
+
 /// Strips what differs between two runs of the same crawl (observation times) from a
 /// findings.jsonl: the ids, checks, URLs and evidence stay.
 fn comparable(bytes: &[u8]) -> Vec<String> {
@@ -81,6 +99,8 @@ async fn main() {
             "0.9,0.95,0.99",
             "0.97,0.99,files",
             "0.99,files,files",
+            "recheck,recheck,recheck",
+            "0.8,recheck,files",
         ]
         .map(String::from)
         .to_vec();
@@ -118,6 +138,7 @@ async fn main() {
         for moment in pattern.split(',') {
             let mut child = command(&bin, &targets, &out).spawn().unwrap();
             let spawned = std::time::SystemTime::now();
+            let rechecked_before = rechecked(&out);
             loop {
                 let reached = match moment {
                     // a findings.jsonl written by this process: the checks are done, the
@@ -127,6 +148,7 @@ async fn main() {
                             .and_then(|m| m.modified())
                             .is_ok_and(|m| m >= spawned)
                     }),
+                    "recheck" => rechecked(&out) > rechecked_before,
                     f => sites.requests().len() as f64 >= f.parse::<f64>().unwrap() * clean as f64,
                 };
                 if reached {

@@ -1063,6 +1063,33 @@ mod tests {
     }
 
     #[test]
+    fn max_duration_is_off_by_default_read_per_site_and_a_bad_one_names_its_line() {
+        assert_eq!(parse(SITE).unwrap().sites[0].settings.max_duration, None);
+        let t = parse(&format!(
+            "[defaults]\nmax_duration = \"2h\"\n{SITE}[site.settings]\nmax_duration = \"1h30m\"\n"
+        ))
+        .unwrap();
+        assert_eq!(t.defaults.max_duration, Some(Duration::from_secs(7200)));
+        assert_eq!(
+            t.sites[0].settings.max_duration,
+            Some(Duration::from_secs(5400))
+        );
+        let off = parse(&format!("[defaults]\nmax_duration = \"off\"\n{SITE}")).unwrap();
+        assert_eq!(off.sites[0].settings.max_duration, None);
+        let e = parse(&format!("[defaults]\nmax_duration = \"soon\"\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml:") && e.contains("`max_duration`") && e.contains("90m"),
+            "{e}"
+        );
+        assert_eq!(parse_duration("45s"), Ok(Some(Duration::from_secs(45))));
+        assert_eq!(parse_duration("90"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(parse_duration("1d"), Ok(Some(Duration::from_secs(86_400))));
+        assert!(parse_duration("").is_err() && parse_duration("5 weeks").is_err());
+    }
+
+    #[test]
     fn unknown_key_names_file_line_and_key() {
         let e = parse(&format!("[defaults]\nconcurency = 3\n{SITE}")).unwrap_err();
         let m = e.to_string();

@@ -58,9 +58,9 @@ enum Command {
         /// Continue an interrupted run of the same period (the default; kept for scripts).
         #[arg(long, conflicts_with = "fresh")]
         resume: bool,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -121,9 +121,9 @@ enum Command {
         /// The check point (YYYY-MM-DD); defaults to today (or the month's last day).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -159,9 +159,9 @@ enum Command {
         /// Never check this unit (repeatable).
         #[arg(long = "exclude", value_name = "ID")]
         exclude: Vec<String>,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]

@@ -10,7 +10,16 @@
 //! their `first_seen`, and
 //! writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
 //! interpretations.csv, messages.csv, solicitations.csv, summary.csv). A stop signal ends it
-//! early with every finished URL stored; running the same command again continues.
+//! early with every finished URL stored; running the same command again continues: only what
+//! is not stored yet is fetched (the re-check continues, robots.txt answers are read from the
+//! store), and a site whose run of the same period and check point finished is reported again
+//! from the store, not crawled.
+//!
+//! The time budget (`max_duration`, from the run's start) is a second stop signal
+//! (`halt_at`): when it passes, the crawl and the re-check stop as they would on Ctrl-C, but
+//! the run goes on to the checks and writes every report, with the site's
+//! [`store::Coverage`] saying what is left; the run stays unfinished, so the same command
+//! continues it.
 //!
 //! The checks come in two parts. The checks over pages ([`check_pages`]: the columns,
 //! [`gather_columns`]; policy interpretations, [`gather_interpretations`]; messages and
@@ -148,7 +157,7 @@ impl crate::crawl::politeness::RobotsCache for StoredRobots {
     }
 }
 
-/// A stop signal that also turns true at `deadline` (the run's `max_duration`): the crawl and
+/// A stop signal that also turns true at `deadline` (see the module doc) (the run's `max_duration`): the crawl and
 /// the re-check stop at either; the run then tells a stop (abandon, exit 130) from a deadline
 /// (check and report what is stored) by the original signal. The task ends with the signal.
 fn halt_at(

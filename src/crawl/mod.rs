@@ -28,7 +28,8 @@
 //!
 //! A stop request (Ctrl-C, SIGTERM) makes [`crawl_site`] stop launching fetches, abandon the ones
 //! in flight (they stay queued in the store) and return [`CrawlEnd::Stopped`]; the next `crawl`
-//! of the same period continues from the store.
+//! of the same period continues from the store. The run's time budget (`max_duration`) stops it
+//! the same way ([`crate::run`] then checks and reports what is stored).
 
 pub mod fetch;
 pub mod frontier;

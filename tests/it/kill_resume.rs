@@ -166,6 +166,22 @@ async fn a_finished_run_is_not_crawled_again_by_the_same_command() {
     assert_eq!(comparable(&out, "unit-a"), first);
 }
 
+/// A targets file with only unit-b, as the month's portal (`monthly` inspects it).
+fn unit_b_as_portal(dir: &Path, sites: &govpatrol::sample::SampleSites) -> std::path::PathBuf {
+    let full = govpatrol::demo::targets_toml(sites, 50.0);
+    let mut parts = full.split("\n[[site]]\n");
+    let mut toml = parts.next().unwrap().to_string();
+    for block in parts {
+        if block.contains("id = \"unit-b\"") {
+            toml.push_str("\n[[site]]\n");
+            toml.push_str(&block.replace("role = \"unit\"", "role = \"portal\""));
+        }
+    }
+    let targets = dir.join("targets.toml");
+    std::fs::write(&targets, toml).unwrap();
+    targets
+}
+
 /// The CSV row of `summary.csv` with this key: (value, verdict).
 fn summary_value(out: &Path, site: &str, key: &str) -> (String, String) {
     let rows = csv_rows(&out.join(format!("2026-11/{site}/summary.csv")));
@@ -180,18 +196,7 @@ fn summary_value(out: &Path, site: &str, key: &str) -> (String, String) {
 async fn the_time_budget_writes_every_report_marked_incomplete_and_the_same_command_finishes() {
     let sites = sample().await;
     let dir = tempfile::tempdir().unwrap();
-    // One unit as the month's portal.
-    let full = govpatrol::demo::targets_toml(&sites, 50.0);
-    let mut parts = full.split("\n[[site]]\n");
-    let mut toml = parts.next().unwrap().to_string();
-    for block in parts {
-        if block.contains("id = \"unit-b\"") {
-            toml.push_str("\n[[site]]\n");
-            toml.push_str(&block.replace("role = \"unit\"", "role = \"portal\""));
-        }
-    }
-    let targets = dir.path().join("targets.toml");
-    std::fs::write(&targets, toml).unwrap();
+    let targets = unit_b_as_portal(dir.path(), &sites);
     let monthly = |out: &Path, extra: &[&str]| {
         let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_govpatrol"));
         c.args(["monthly", "--month", "2026-11", "--as-of", "2026-11-25"])
@@ -257,7 +262,7 @@ async fn the_time_budget_writes_every_report_marked_incomplete_and_the_same_comm
             && html.contains(&format!("尚有 {left} 个网址未检查")),
         "report.html does not say the check is incomplete"
     );
-    if let Ok(notice) = std::fs::read_to_string(out.join("2026-11/notices/unit-b.md")) {
+    if let Ok(notice) = std::fs::read_to_string(out.join("2026-11/notices/unit-b.html")) {
         assert!(notice.contains("说明：本次检查未完成"), "{notice}");
     }
     let cut_requests = sites.requests().len();
@@ -283,5 +288,51 @@ async fn the_time_budget_writes_every_report_marked_incomplete_and_the_same_comm
         finish_requests + cut_requests <= clean_requests + 8,
         "{cut_requests} requests before the budget passed, {finish_requests} to finish, \
          {clean_requests} in one clean run"
+    );
+}
+
+/// Issue 20 item 6: a page budget that cuts a site is said in the console, summary.csv,
+/// report.html and the notice, with the number of pages left unread (it was one log line).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_budget_that_cuts_the_site_is_said_in_every_report() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = unit_b_as_portal(dir.path(), &sites);
+    let out = dir.path().join("out");
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_govpatrol"))
+        .args(["monthly", "--month", "2026-11", "--as-of", "2026-11-25"])
+        .args(["--max-pages", "3"])
+        .arg("--targets")
+        .arg(&targets)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    // A budget is the office's setting, not a failure: the run completed.
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (cut, verdict) = summary_value(&out, "unit-b", "pages_over_max_pages");
+    let cut: usize = cut.parse().unwrap();
+    assert!(cut > 0 && verdict == "未覆盖全站", "{cut} {verdict}");
+    assert_eq!(summary_value(&out, "unit-b", "crawl_complete").0, "是");
+    assert!(
+        stdout.contains(&format!("{cut} pages only checked, not read (max_pages)")),
+        "{stdout}"
+    );
+    let said = format!("因页面数量上限（max_pages）有 {cut} 个页面只检查能否打开");
+    let html = std::fs::read_to_string(out.join("2026-11/report.html")).unwrap();
+    assert!(
+        html.contains(&said),
+        "report.html does not say the budget cut the site"
+    );
+    let notice = std::fs::read_to_string(out.join("2026-11/notices/unit-b.html")).unwrap();
+    assert!(
+        notice.contains(&format!("说明：本次检查未覆盖全站：{said}")),
+        "{notice}"
     );
 }

@@ -115,7 +115,8 @@ async fn main() {
     let t = Instant::now();
     let st = command(&bin, &targets, &clean_out).status().await.unwrap();
     assert!(st.success(), "the clean run failed");
-    let clean = sites.requests().len();
+    let clean_log = sites.requests();
+    let clean = clean_log.len();
     let clean_findings = findings(&clean_out);
     println!(
         "clean run: {clean} requests in {:.1} s, {} findings",
@@ -165,6 +166,21 @@ async fn main() {
         }
         let st = command(&bin, &targets, &out).status().await.unwrap();
         let total = sites.requests().len();
+        if std::env::var_os("DIFF").is_some() {
+            // The requests the killed sequence made more often than the clean run.
+            let mut n: std::collections::BTreeMap<String, i64> = Default::default();
+            for r in sites.requests() {
+                *n.entry(format!("{} {}{}", r.method, r.authority, r.path_and_query))
+                    .or_default() += 1;
+            }
+            for r in &clean_log {
+                *n.entry(format!("{} {}{}", r.method, r.authority, r.path_and_query))
+                    .or_default() -= 1;
+            }
+            for (k, v) in n.iter().filter(|(_, v)| **v != 0) {
+                eprintln!("  {v:+} {k}");
+            }
+        }
         let same = st.success()
             && findings(&out)
                 .iter()

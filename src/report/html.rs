@@ -294,7 +294,12 @@ pub fn period_page(r: &PeriodReport) -> String {
             escape(&s.name),
             escape(&s.summary.site),
             sc.score,
-            verdict_cell(sc.pass),
+            // A verdict on part of a site is not a verdict on the site.
+            if s.summary.coverage.crawl_complete {
+                verdict_cell(sc.pass).to_string()
+            } else {
+                verdict_cell(sc.pass).replace("</td>", "（检查未完成）</td>")
+            },
             if sc.vetoes.is_empty() {
                 "无".to_string()
             } else {

@@ -16,6 +16,8 @@
 #   bench/kill-resume.sh                       # 50 requests/s, the default patterns
 #   bench/kill-resume.sh 50 0.3,0.6,0.9 0.95,files,files
 #   SITES=unit-a,unit-b bench/kill-resume.sh   # only these sites
+#   TREE_PAGES=190 bench/kill-resume.sh        # four generated loopback sites of 190 pages
+#                                              # (tree, attachments, a 404 every 7th page)
 #   GOVPATROL_BIN=/path/to/govpatrol bench/kill-resume.sh   # measure another build
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

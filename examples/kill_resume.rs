@@ -17,14 +17,21 @@
 //! A pattern is comma-separated moments, e.g. `0.3,0.6,0.9` or `0.95,0.99,files`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use govpatrol::sample::SampleSites;
 
 /// The sites crawled: all three, or those named in `SITES` (comma-separated).
 fn site_ids() -> Vec<String> {
+    let default = if tree_pages().is_some() {
+        "t1,t2,t3,t4"
+    } else {
+        "portal,unit-a,unit-b"
+    };
     std::env::var("SITES")
-        .unwrap_or_else(|_| "portal,unit-a,unit-b".into())
+        .unwrap_or_else(|_| default.into())
         .split(',')
         .map(str::to_string)
         .collect()
@@ -50,6 +57,60 @@ fn findings(out: &Path) -> Vec<Vec<u8>> {
         .iter()
         .map(|s| std::fs::read(out.join(format!("2026-11/{s}/findings.jsonl"))).unwrap_or_default())
         .collect()
+}
+
+/// `TREE_PAGES=N`: crawl four generated loopback sites of N pages each instead of the sample
+/// sites (the measurement was a 4-site crawl of about 1,650 requests: N = 190).
+fn tree_pages() -> Option<usize> {
+    std::env::var("TREE_PAGES").ok()?.parse().ok()
+}
+
+/// A generated site of `pages` pages counting requests in `hits`: a tree (page i links pages
+/// 3i+1…3i+3), an attachment per page, and every seventh page a link to a page that does not
+/// exist (404: the re-check has work).
+async fn tree_site(pages: usize, hits: Arc<AtomicUsize>) -> url::Url {
+    use axum::http::{header, StatusCode};
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let hits = hits.clone();
+        async move {
+            hits.fetch_add(1, Ordering::Relaxed);
+            let path = uri.path();
+            let page = |i: usize| {
+                let mut links: String = (3 * i + 1..=3 * i + 3)
+                    .filter(|k| *k < pages)
+                    .map(|k| format!("<li><a href=\"/p/{k}.html\">第{k}页</a></li>"))
+                    .collect();
+                links.push_str(&format!("<li><a href=\"/f/{i}.pdf\">附件{i}</a></li>"));
+                if i % 7 == 3 {
+                    links.push_str(&format!("<li><a href=\"/gone/{i}.html\">旧文章{i}</a></li>"));
+                }
+                format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>第{i}页</title></head><body><ul>{links}</ul></body></html>").into_bytes()
+            };
+            let html = "text/html; charset=utf-8";
+            let n = path
+                .strip_prefix("/p/")
+                .and_then(|p| p.strip_suffix(".html"))
+                .and_then(|i| i.parse::<usize>().ok());
+            match (path, n) {
+                ("/", _) => (StatusCode::OK, [(header::CONTENT_TYPE, html)], page(0)),
+                (_, Some(i)) => (StatusCode::OK, [(header::CONTENT_TYPE, html)], page(i)),
+                (p, _) if p.starts_with("/f/") => (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/pdf")],
+                    b"%PDF-1.4".to_vec(),
+                ),
+                _ => (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, html)],
+                    b"<html><head><title>404</title></head></html>".to_vec(),
+                ),
+            }
+        }
+    });
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = url::Url::parse(&format!("http://{}/", l.local_addr().unwrap())).unwrap();
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    url
 }
 
 /// How many URLs of the history database in `out` have been re-checked (0 before it exists).
@@ -106,17 +167,45 @@ async fn main() {
         .to_vec();
     }
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let sites = SampleSites::start(as_of).await.expect("sample sites");
     let dir = tempfile::tempdir().unwrap();
     let targets = dir.path().join("targets.toml");
-    std::fs::write(&targets, govpatrol::demo::targets_toml(&sites, rps)).unwrap();
-
+    // The servers and their request count: the sample sites' log, or the generated sites'
+    // counter.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let sample = match tree_pages() {
+        None => {
+            let sites = SampleSites::start(as_of).await.expect("sample sites");
+            std::fs::write(&targets, govpatrol::demo::targets_toml(&sites, rps)).unwrap();
+            Some(sites)
+        }
+        Some(n) => {
+            let mut t = format!(
+                "[defaults]\nrequests_per_second = {rps}\nconcurrency = 4\ntimeout_secs = 5\n"
+            );
+            for id in site_ids() {
+                let url = tree_site(n, hits.clone()).await;
+                t.push_str(&format!(
+                    "\n[[site]]\nid = \"{id}\"\nname = \"{id}\"\nurl = \"{url}\"\nrole = \"unit\"\n"
+                ));
+            }
+            std::fs::write(&targets, t).unwrap();
+            None
+        }
+    };
+    let count = || match &sample {
+        Some(s) => s.requests().len(),
+        None => hits.load(Ordering::Relaxed),
+    };
+    let clear = || match &sample {
+        Some(s) => s.clear_requests(),
+        None => hits.store(0, Ordering::Relaxed),
+    };
     let clean_out = dir.path().join("clean");
     let t = Instant::now();
     let st = command(&bin, &targets, &clean_out).status().await.unwrap();
     assert!(st.success(), "the clean run failed");
-    let clean_log = sites.requests();
-    let clean = clean_log.len();
+    let clean_log = sample.as_ref().map(|s| s.requests()).unwrap_or_default();
+    let clean = count();
     let clean_findings = findings(&clean_out);
     println!(
         "clean run: {clean} requests in {:.1} s, {} findings",
@@ -131,7 +220,7 @@ async fn main() {
     );
     println!("|---|---|---|---|---|");
     for pattern in &patterns {
-        sites.clear_requests();
+        clear();
         let out = dir
             .path()
             .join(format!("killed-{}", pattern.replace(',', "_")));
@@ -150,7 +239,7 @@ async fn main() {
                             .is_ok_and(|m| m >= spawned)
                     }),
                     "recheck" => rechecked(&out) > rechecked_before,
-                    f => sites.requests().len() as f64 >= f.parse::<f64>().unwrap() * clean as f64,
+                    f => count() as f64 >= f.parse::<f64>().unwrap() * clean as f64,
                 };
                 if reached {
                     let _ = child.start_kill();
@@ -162,11 +251,11 @@ async fn main() {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
             let _ = child.wait().await;
-            at.push(sites.requests().len().to_string());
+            at.push(count().to_string());
         }
         let st = command(&bin, &targets, &out).status().await.unwrap();
-        let total = sites.requests().len();
-        if std::env::var_os("DIFF").is_some() {
+        let total = count();
+        if let (Some(sites), Some(_)) = (&sample, std::env::var_os("DIFF")) {
             // The requests the killed sequence made more often than the clean run.
             let mut n: std::collections::BTreeMap<String, i64> = Default::default();
             for r in sites.requests() {

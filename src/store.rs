@@ -395,7 +395,8 @@ impl Store {
     ///
     /// A run of the same period and check point that already finished is returned as it is
     /// (status `done`, not resumed): running the same command again rebuilds its reports from
-    /// the store and fetches nothing. `fresh` starts over.
+    /// the store and fetches nothing. Not when the site's scope or the extractor changed since
+    /// (`facts_key`), and not with `fresh`: then a new run starts.
     pub fn begin_run(
         &mut self,
         site: &str,
@@ -428,8 +429,8 @@ impl Store {
                 .conn
                 .query_row(
                     "SELECT id FROM runs WHERE site = ?1 AND period = ?2 AND status = 'done'
-                     AND as_of = ?3 AND home_url = ?4 ORDER BY id DESC LIMIT 1",
-                    params![site, period, as_of, home_url],
+                     AND as_of = ?3 AND home_url = ?4 AND facts_key = ?5 ORDER BY id DESC LIMIT 1",
+                    params![site, period, as_of, home_url, facts_key],
                     |r| r.get(0),
                 )
                 .optional()
@@ -1388,5 +1389,48 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
         } => availability::apply_identity(tx, run, id, kind, footer.as_ref()),
         Write::Batch(ws) => ws.into_iter().try_for_each(|w| apply(tx, w)),
         Write::Flush(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same command after a finished run reports it again instead of crawling again; a run
+    /// under another scope or extractor (`facts_key`), another check point, or `fresh`, starts
+    /// anew; an unfinished run is continued.
+    #[test]
+    fn a_finished_run_is_reused_only_for_the_same_check_point_and_facts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("h.sqlite")).unwrap();
+        let begin = |s: &mut Store, as_of: &str, fresh: bool, key: &str| {
+            s.begin_run("a", "2026-11", as_of, "http://a.gov.cn/", fresh, key)
+                .unwrap()
+        };
+        let first = begin(&mut s, "2026-11-25", false, "k1");
+        assert!(!first.resumed && first.status == "crawling");
+        let again = begin(&mut s, "2026-11-25", false, "k1");
+        assert!(
+            again.resumed && again.id == first.id,
+            "an unfinished run is continued"
+        );
+        s.set_status(first.id, "done").unwrap();
+        let same = begin(&mut s, "2026-11-25", false, "k1");
+        assert_eq!(
+            (same.id, same.status.as_str(), same.resumed),
+            (first.id, "done", false)
+        );
+        for (as_of, fresh, key) in [
+            ("2026-11-25", true, "k1"),
+            ("2026-11-25", false, "k2"),
+            ("2026-11-26", false, "k1"),
+        ] {
+            let new = begin(&mut s, as_of, fresh, key);
+            assert!(
+                new.id != first.id && new.status == "crawling",
+                "{as_of} {fresh} {key}"
+            );
+            s.set_status(new.id, "done").unwrap();
+        }
     }
 }

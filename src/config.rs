@@ -159,6 +159,62 @@ pub struct CrawlSettings {
     /// Seconds one page may take to render; past it the page is read statically. Default 30.
     #[arg(long, value_name = "SECS")]
     pub render_timeout_secs: Option<u64>,
+    /// Time budget of the whole run, counted from its start (`90m`, `2h`, `1h30m`, `45s`;
+    /// `off`: none). When it passes, fetching stops, the checks run on what is stored, every
+    /// report is written marked incomplete with the URLs left, and the exit code is 3; the same
+    /// command later continues. Default off.
+    #[arg(long, value_name = "DURATION")]
+    pub max_duration: Option<String>,
+}
+
+/// Reads a duration as `max_duration` is written: `90m`, `2h`, `1h30m`, `45s`, `1d`, a bare
+/// number of seconds; `off`, `none` or `0` is no limit (`Ok(None)`).
+///
+/// ```
+/// use std::time::Duration;
+/// use govpatrol::config::parse_duration;
+/// assert_eq!(parse_duration("1h30m"), Ok(Some(Duration::from_secs(5400))));
+/// assert_eq!(parse_duration("off"), Ok(None));
+/// assert!(parse_duration("soon").is_err());
+/// ```
+pub fn parse_duration(s: &str) -> Result<Option<Duration>, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if matches!(t.as_str(), "off" | "none" | "0") {
+        return Ok(None);
+    }
+    let bad = || format!("`{s}` is not a duration (write it like 90m, 2h, 1h30m, 45s, or off)");
+    let mut secs: u64 = 0;
+    let mut rest = t.as_str();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = rest[..unit_len].trim();
+        rest = &rest[unit_len..];
+        let mult = match unit {
+            "" | "s" | "sec" | "secs" => 1,
+            "m" | "min" | "mins" => 60,
+            "h" | "hr" | "hrs" => 3600,
+            "d" => 86_400,
+            _ => return Err(bad()),
+        };
+        secs = n
+            .checked_mul(mult)
+            .and_then(|v| secs.checked_add(v))
+            .ok_or_else(bad)?;
+    }
+    if secs == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Duration::from_secs(secs)))
 }
 
 /// Whether pages are rendered in headless Chromium before they are read ([`crate::render`]).
@@ -204,6 +260,8 @@ pub struct Settings {
     pub conditional_requests: bool,
     pub render: Render,
     pub render_timeout: Duration,
+    /// The run's time budget ([`CrawlSettings::max_duration`]): `None` is no limit.
+    pub max_duration: Option<Duration>,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -232,6 +290,7 @@ impl Default for Settings {
             conditional_requests: true,
             render: Render::Off,
             render_timeout: Duration::from_secs(30),
+            max_duration: None,
         }
     }
 }
@@ -286,6 +345,10 @@ impl Settings {
         }
         if let Some(v) = over.render_timeout_secs {
             self.render_timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = &over.max_duration {
+            // validated with the file or the command line (`validate_settings`, `apply_cli`)
+            self.max_duration = parse_duration(v).ok().flatten();
         }
     }
 }
@@ -852,6 +915,9 @@ impl Targets {
         if cli.concurrency == Some(0) || cli.max_connections == Some(0) {
             return bad("--concurrency and --max-connections must be at least 1".into());
         }
+        if let Some(Err(e)) = cli.max_duration.as_deref().map(parse_duration) {
+            return bad(format!("--max-duration: {e}"));
+        }
         self.defaults.apply(cli);
         for s in &mut self.sites {
             s.settings.apply(cli);
@@ -904,6 +970,9 @@ fn validate_settings<E>(
     }
     if s.timeout_secs == Some(0) {
         return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
+    }
+    if let Some(Err(e)) = s.max_duration.as_deref().map(parse_duration) {
+        return Err(err(span, Some("max_duration"), e));
     }
     if s.render_timeout_secs
         .is_some_and(|t| !(1..=600).contains(&t))
@@ -1012,6 +1081,33 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("t.toml:2:") && e.contains("[notice]"), "{e}");
+    }
+
+    #[test]
+    fn max_duration_is_off_by_default_read_per_site_and_a_bad_one_names_its_line() {
+        assert_eq!(parse(SITE).unwrap().sites[0].settings.max_duration, None);
+        let t = parse(&format!(
+            "[defaults]\nmax_duration = \"2h\"\n{SITE}[site.settings]\nmax_duration = \"1h30m\"\n"
+        ))
+        .unwrap();
+        assert_eq!(t.defaults.max_duration, Some(Duration::from_secs(7200)));
+        assert_eq!(
+            t.sites[0].settings.max_duration,
+            Some(Duration::from_secs(5400))
+        );
+        let off = parse(&format!("[defaults]\nmax_duration = \"off\"\n{SITE}")).unwrap();
+        assert_eq!(off.sites[0].settings.max_duration, None);
+        let e = parse(&format!("[defaults]\nmax_duration = \"soon\"\n{SITE}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml:") && e.contains("`max_duration`") && e.contains("90m"),
+            "{e}"
+        );
+        assert_eq!(parse_duration("45s"), Ok(Some(Duration::from_secs(45))));
+        assert_eq!(parse_duration("90"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(parse_duration("1d"), Ok(Some(Duration::from_secs(86_400))));
+        assert!(parse_duration("").is_err() && parse_duration("5 weeks").is_err());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! the library (`src/lib.rs`).
 //!
 //! Exit codes: 0 the run completed (with findings or not), 1 runtime failure, 2 bad
-//! configuration or arguments, 130 stopped by Ctrl-C / SIGTERM (run the same command again to
-//! continue).
+//! configuration or arguments, 3 the time budget (`--max-duration`) passed first: every report
+//! is written and says it is incomplete (run the same command again to finish), 130 stopped by
+//! Ctrl-C / SIGTERM (run the same command again to continue).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -57,9 +58,9 @@ enum Command {
         /// Continue an interrupted run of the same period (the default; kept for scripts).
         #[arg(long, conflicts_with = "fresh")]
         resume: bool,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -120,9 +121,9 @@ enum Command {
         /// The check point (YYYY-MM-DD); defaults to today (or the month's last day).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<NaiveDate>,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -158,9 +159,9 @@ enum Command {
         /// Never check this unit (repeatable).
         #[arg(long = "exclude", value_name = "ID")]
         exclude: Vec<String>,
-        /// Start over instead of continuing an interrupted run. Finished runs are kept: pages
-        /// unchanged since the last one are still revalidated (304) unless
-        /// --conditional-requests false.
+        /// Start over instead of continuing an interrupted run (or rebuilding the reports of a
+        /// finished run of the same check point). Finished runs are kept: pages unchanged since
+        /// the last one are still revalidated (304) unless --conditional-requests false.
         #[arg(long)]
         fresh: bool,
         #[command(flatten)]
@@ -496,6 +497,38 @@ fn period_err(e: PeriodError) -> anyhow::Error {
     }
 }
 
+/// The exit code of a run the time budget (`max_duration`) cut short: every report is written
+/// and says it is incomplete; the same command finishes it.
+const INCOMPLETE: u8 = 3;
+
+/// What the console says of a site not read whole (a time, page or depth budget), in English
+/// like the rest of the console summary; the reports say it in Chinese.
+fn coverage_line(c: &govpatrol::store::Coverage) -> Option<String> {
+    let mut parts = Vec::new();
+    if !c.crawl_complete {
+        parts.push(format!(
+            "INCOMPLETE (time budget): {} URLs left, {} failures not re-checked",
+            c.urls_left, c.failures_not_rechecked
+        ));
+    }
+    if c.pages_over_max_pages > 0 {
+        parts.push(format!(
+            "{} pages only checked, not read (max_pages)",
+            c.pages_over_max_pages
+        ));
+    }
+    if c.pages_over_max_depth > 0 {
+        parts.push(format!(
+            "{} pages only checked, not read (max_depth)",
+            c.pages_over_max_depth
+        ));
+    }
+    if c.urls_not_read_whole > 0 {
+        parts.push(format!("{} pages not read whole", c.urls_not_read_whole));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// Prints each site's verdict and where the report is; picks the exit code.
 fn finish_period(done: &PeriodOutcome, quiet: bool) -> ExitCode {
     if done.interrupted {
@@ -516,6 +549,9 @@ fn finish_period(done: &PeriodOutcome, quiet: bool) -> ExitCode {
                     s.count(Status::Fixed),
                     s.previous_period.as_deref().unwrap_or("—")
                 );
+                if let Some(l) = coverage_line(&s.summary.coverage) {
+                    println!("{:<12} {l}", "");
+                }
             }
         }
         println!("report: {}", done.dir.join("report.html").display());
@@ -526,6 +562,10 @@ fn finish_period(done: &PeriodOutcome, quiet: bool) -> ExitCode {
         {
             println!("notice: {}", n.display());
         }
+    }
+    if done.incomplete() {
+        eprintln!("the time budget (--max-duration) passed: the reports are written and marked incomplete; run the same command again to finish");
+        return ExitCode::from(INCOMPLETE);
     }
     ExitCode::SUCCESS
 }
@@ -565,11 +605,18 @@ fn finish(summary: &RunSummary, quiet: bool) -> ExitCode {
             if let Some(e) = &s.homepage_error {
                 println!("{:<12} the homepage could not be opened: {e}", "");
             }
+            if let Some(l) = coverage_line(&s.coverage) {
+                println!("{:<12} {l}", "");
+            }
         }
     }
     if summary.interrupted {
         eprintln!("stopped before the end; run the same command again to continue");
         return ExitCode::from(130);
+    }
+    if summary.incomplete() {
+        eprintln!("the time budget (--max-duration) passed: the reports are written and marked incomplete; run the same command again to finish");
+        return ExitCode::from(INCOMPLETE);
     }
     ExitCode::SUCCESS
 }

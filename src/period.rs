@@ -315,6 +315,16 @@ pub struct PeriodOutcome {
     pub notices: Vec<PathBuf>,
 }
 
+impl PeriodOutcome {
+    /// Whether a site's crawl was cut short by the time budget (`max_duration`): the reports
+    /// are written and say so; the same command continues it.
+    pub fn incomplete(&self) -> bool {
+        self.report
+            .as_ref()
+            .is_some_and(|r| r.sites.iter().any(|s| !s.summary.coverage.crawl_complete))
+    }
+}
+
 /// `govpatrol monthly`: crawls every portal site into `<out>/<YYYY-MM>/` and writes the
 /// month's report.html and the portal owner's notice.
 pub async fn monthly(
@@ -534,7 +544,11 @@ pub fn build(
         let Some(site): Option<&Site> = targets.sites.iter().find(|s| s.id == summary.site) else {
             continue;
         };
-        let run = store.latest_done_run(&site.id, &period.name)?;
+        // The run the summary comes from: finished, or cut short by the time budget.
+        let run = match store.latest_done_run(&site.id, &period.name)? {
+            Some(r) if summary.coverage.crawl_complete => Some(r),
+            _ => store.latest_run(&site.id, &period.name)?,
+        };
         let as_of = run
             .as_ref()
             .and_then(|r| NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").ok())
@@ -564,11 +578,17 @@ pub fn build(
                 (f.clone(), status, days)
             })
             .collect();
-        let fixed = prev_findings
-            .iter()
-            .filter(|f| !now_ids.contains(f.id.as_str()))
-            .cloned()
-            .collect();
+        // A crawl cut short by the time budget did not look everywhere: what it did not see
+        // is not fixed, it is unknown (the report says the check is incomplete).
+        let fixed = if summary.coverage.crawl_complete {
+            prev_findings
+                .iter()
+                .filter(|f| !now_ids.contains(f.id.as_str()))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut previous_counts = BTreeMap::new();
         for f in &prev_findings {
             *previous_counts.entry(f.check.to_string()).or_insert(0) += 1;

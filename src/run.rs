@@ -10,7 +10,16 @@
 //! their `first_seen`, and
 //! writes `<out>/<YYYY-MM>/<site>/` (findings.jsonl, broken_links.csv, stale_columns.csv,
 //! interpretations.csv, messages.csv, solicitations.csv, summary.csv). A stop signal ends it
-//! early with every finished URL stored; running the same command again continues.
+//! early with every finished URL stored; running the same command again continues: only what
+//! is not stored yet is fetched (the re-check continues, robots.txt answers are read from the
+//! store), and a site whose run of the same period and check point finished is reported again
+//! from the store, not crawled.
+//!
+//! The time budget (`max_duration`, from the run's start) is a second stop signal
+//! (`halt_at`): when it passes, the crawl and the re-check stop as they would on Ctrl-C, but
+//! the run goes on to the checks and writes every report, with the site's
+//! [`store::Coverage`] saying what is left; the run stays unfinished, so the same command
+//! continues it.
 //!
 //! The checks come in two parts. The checks over pages ([`check_pages`]: the columns,
 //! [`gather_columns`]; policy interpretations, [`gather_interpretations`]; messages and
@@ -108,6 +117,9 @@ pub struct SiteSummary {
     pub unchanged: usize,
     /// The bytes those pages would have cost (their body length when last downloaded).
     pub saved_bytes: u64,
+    /// How much of the site was read ([`store::Coverage`]): incomplete when the time budget
+    /// (`max_duration`) passed first, and the pages the page and depth budgets left unread.
+    pub coverage: store::Coverage,
 }
 
 /// The result of a run.
@@ -117,6 +129,66 @@ pub struct RunSummary {
     pub sites: Vec<SiteSummary>,
     /// True when a stop signal ended it early (resume with the same command).
     pub interrupted: bool,
+}
+
+impl RunSummary {
+    /// Whether a site's crawl was cut short by the time budget (`max_duration`): its reports
+    /// are written and say so; the same command continues it.
+    pub fn incomplete(&self) -> bool {
+        self.sites.iter().any(|s| !s.coverage.crawl_complete)
+    }
+}
+
+/// robots.txt answers kept in the history store
+/// ([`crate::crawl::politeness::RobotsCache`]); a store error only means asking the host again.
+struct StoredRobots(std::sync::Mutex<Store>);
+
+impl crate::crawl::politeness::RobotsCache for StoredRobots {
+    fn load(&self, authority: &str) -> Option<crate::crawl::politeness::RobotsAnswer> {
+        let store = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        store.robots(authority).ok().flatten()
+    }
+
+    fn save(&self, authority: &str, answer: &crate::crawl::politeness::RobotsAnswer) {
+        let store = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = store.save_robots(authority, answer) {
+            tracing::debug!("robots.txt of {authority} not kept: {e}");
+        }
+    }
+}
+
+/// A stop signal that also turns true at `deadline` (see the module doc) (the run's `max_duration`): the crawl and
+/// the re-check stop at either; the run then tells a stop (abandon, exit 130) from a deadline
+/// (check and report what is stored) by the original signal. The task ends with the signal.
+fn halt_at(
+    mut stop: watch::Receiver<bool>,
+    deadline: Option<tokio::time::Instant>,
+    site: &str,
+) -> (watch::Receiver<bool>, Option<tokio::task::JoinHandle<()>>) {
+    let Some(deadline) = deadline else {
+        return (stop, None);
+    };
+    let (tx, rx) = watch::channel(*stop.borrow());
+    let site = site.to_string();
+    let task = tokio::spawn(async move {
+        let stopped = async {
+            while !*stop.borrow_and_update() {
+                if stop.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        tokio::select! {
+            _ = stopped => {}
+            _ = tokio::time::sleep_until(deadline) => {
+                tracing::warn!(site = %site, "the time budget (max_duration) has passed: fetching stops; the checks run on what is stored and the reports say what is left");
+            }
+        }
+        let _ = tx.send(true);
+        // Kept open: a closed channel would read as a change to the receivers.
+        std::future::pending::<()>().await;
+    });
+    (rx, Some(task))
 }
 
 /// The monthly period (`YYYY-MM`) of a check point: the folder `govpatrol crawl` writes to.
@@ -187,6 +259,7 @@ pub async fn crawl_period(
     period: &str,
     stop: watch::Receiver<bool>,
 ) -> Result<RunSummary, RunError> {
+    let started = tokio::time::Instant::now();
     let _lock = lock_out(&opts.out)?;
     let db = store::db_path(&opts.out);
     let period = period.to_string();
@@ -211,6 +284,11 @@ pub async fn crawl_period(
         targets.defaults.allow_private,
     );
     let fetcher = Arc::new(Fetcher::new(&ua, max_conn, guard));
+    fetcher
+        .polite
+        .set_robots_cache(Arc::new(StoredRobots(std::sync::Mutex::new(Store::open(
+            &db,
+        )?))));
     // One browser for the run, started by the first page that needs it (`render`).
     let renderer = crate::render::Renderer::for_sites(&targets.sites);
     let mut tasks = tokio::task::JoinSet::new();
@@ -225,8 +303,10 @@ pub async fn crawl_period(
             .progress_bars
             .then(|| crate::progress::site_bar(&site.id));
         tasks.spawn(async move {
+            let deadline = site.settings.max_duration.map(|d| started + d);
             let r = inspect_site(
                 site,
+                deadline,
                 &db,
                 &period,
                 &opts,
@@ -276,6 +356,7 @@ pub async fn crawl_period(
 #[allow(clippy::too_many_arguments)]
 async fn inspect_site(
     site: Arc<Site>,
+    deadline: Option<tokio::time::Instant>,
     db: &Path,
     period: &str,
     opts: &RunOptions,
@@ -300,8 +381,13 @@ async fn inspect_site(
     )?;
     if run.resumed {
         tracing::info!(site = %site.id, "continuing the interrupted run of {period}");
+    } else if run.status == "done" {
+        tracing::info!(site = %site.id, "the run of {period} at {as_of} is finished: its reports are written again from the store, nothing is fetched (--fresh starts over)");
     }
     let mut page_checks = None;
+    // The time budget passed before the crawl or the re-check ended.
+    let mut timed_out = false;
+    let (halt, halt_task) = halt_at(stop.clone(), deadline, &site.id);
     if run.status == "crawling" {
         let frontier = if run.resumed {
             Frontier::resume(store.urls(run.id)?)
@@ -318,7 +404,7 @@ async fn inspect_site(
             f
         };
         let (mut nf_status, mut nf_fingerprint) = (run.notfound_status, run.notfound_fingerprint);
-        if nf_status.is_none() && nf_fingerprint.is_none() {
+        if !run.notfound_probed && !*halt.borrow() {
             (nf_status, nf_fingerprint) = crawl::probe_notfound(&fetcher, &site).await;
             store.set_notfound(run.id, nf_status, nf_fingerprint)?;
         }
@@ -369,7 +455,7 @@ async fn inspect_site(
             writer,
             &progress,
             previous.clone(),
-            stop.clone(),
+            halt.clone(),
             Some(pages_read),
             soft404.clone(),
             renderer.filter(|_| site.settings.render != crate::config::Render::Off),
@@ -384,10 +470,13 @@ async fn inspect_site(
         }
         if end? == CrawlEnd::Stopped {
             writer.flush()?;
-            if let Some(b) = bar {
-                b.finish_with_message("stopped");
+            if *stop.borrow() {
+                if let Some(b) = bar {
+                    b.finish_with_message("stopped");
+                }
+                return Ok(None);
             }
-            return Ok(None);
+            timed_out = true;
         }
         writer.flush()?;
         if let Some(p) = &previous {
@@ -399,33 +488,49 @@ async fn inspect_site(
                 human_bytes(bytes)
             );
         }
-        let failures = store.failures(run.id)?;
-        tracing::info!(
-            site = %site.id,
-            "crawl done: {} URLs; re-checking {} failures",
-            progress.done.load(Ordering::Relaxed),
-            failures.len()
-        );
-        let (end, recovered) = crawl::recheck(
-            fetcher.clone(),
-            site.clone(),
-            run.id,
-            failures,
-            writer,
-            stop,
-            soft404,
-        )
-        .await?;
-        writer.flush()?;
-        if end == CrawlEnd::Stopped {
-            return Ok(None);
+        if !timed_out {
+            // Only the failures not re-checked yet: a re-check cut short by a kill or a stop
+            // is continued, not started over.
+            let failures = store.failures_to_recheck(run.id)?;
+            tracing::info!(
+                site = %site.id,
+                "crawl done: {} URLs; re-checking {} failures",
+                progress.done.load(Ordering::Relaxed),
+                failures.len()
+            );
+            let (end, recovered) = crawl::recheck(
+                fetcher.clone(),
+                site.clone(),
+                run.id,
+                failures,
+                writer,
+                halt.clone(),
+                soft404,
+            )
+            .await?;
+            writer.flush()?;
+            if end == CrawlEnd::Stopped {
+                if *stop.borrow() {
+                    return Ok(None);
+                }
+                timed_out = true;
+            }
+            if recovered > 0 {
+                tracing::info!(site = %site.id, "{recovered} failures recovered on re-check and are not reported");
+            }
         }
-        if recovered > 0 {
-            tracing::info!(site = %site.id, "{recovered} failures recovered on re-check and are not reported");
+        if !timed_out {
+            store.set_status(run.id, "checking")?;
         }
-        store.set_status(run.id, "checking")?;
     }
-    crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
+    if let Some(t) = halt_task {
+        t.abort();
+    }
+    // After the time budget nothing more is fetched: without its transport facts a site is
+    // judged on the rest.
+    if !timed_out {
+        crate::site_health::record_transport(&mut store, &fetcher, &site, run.id).await?;
+    }
     let pages = match page_checks {
         Some(task) => task.await.ok().flatten(),
         None => None,
@@ -433,7 +538,17 @@ async fn inspect_site(
     let summary = check_and_report(
         &mut store, &site, run.id, &opts.out, period, scoring, interp, pages,
     )?;
-    store.set_status(run.id, "done")?;
+    if timed_out {
+        let c = &summary.coverage;
+        tracing::warn!(
+            site = %site.id,
+            "reports written incomplete: {} URLs left, {} failures not re-checked; run the same command again to finish",
+            c.urls_left,
+            c.failures_not_rechecked
+        );
+    } else {
+        store.set_status(run.id, "done")?;
+    }
     tracing::info!(site = %site.id, "{} findings written to {}", summary.findings.len(), summary.dir.display());
     if let Some(b) = bar {
         b.finish_with_message(format!(
@@ -643,6 +758,8 @@ pub fn check_and_report(
         verdict: String::new(),
         deduction: String::new(),
     });
+    let coverage = store.coverage(run)?;
+    summary.extend(report::coverage_rows(&coverage));
     report::add_score_rows(&mut summary, &score);
     store.save_score(run, &score)?;
     lap("findings saved");
@@ -659,6 +776,7 @@ pub fn check_and_report(
         pages: pages_read,
         unchanged,
         saved_bytes,
+        coverage,
         findings,
         homepage_error,
         columns: cols.columns,

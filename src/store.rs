@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS runs (
     home_url TEXT NOT NULL,
     notfound_status INTEGER,         -- what the site answers for a path that does not exist
     notfound_fingerprint INTEGER,
+    notfound_probed INTEGER,         -- 1 once the not-found probe ran (whatever it answered)
     facts_key TEXT                   -- what decides the stored facts (`crawl::facts_key`)
 );
 CREATE TABLE IF NOT EXISTS urls (
@@ -105,6 +106,7 @@ CREATE TABLE IF NOT EXISTS urls (
     last_modified TEXT,              --   next run's conditional request (see `Previous`)
     body_bytes INTEGER,              -- the page's body length (what a 304 saves)
     soft404 TEXT,                    -- a resource answered 200 with an error page: why, in words
+    budget TEXT,                     -- a page only checked, not read: max_pages | max_depth
     PRIMARY KEY (run_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages (
@@ -148,6 +150,13 @@ CREATE TABLE IF NOT EXISTS scores (
     score REAL NOT NULL,
     pass INTEGER NOT NULL,
     detail TEXT NOT NULL             -- JSON score::SiteScore
+);
+CREATE TABLE IF NOT EXISTS robots (
+    authority TEXT PRIMARY KEY,      -- host:port
+    fetched_at INTEGER NOT NULL,     -- unix seconds; read back for 24 hours (RFC 9309)
+    status INTEGER NOT NULL,
+    html INTEGER NOT NULL,
+    body BLOB
 );
 CREATE TABLE IF NOT EXISTS history (
     site TEXT NOT NULL,
@@ -208,8 +217,55 @@ pub struct Run {
     pub home_url: String,
     pub notfound_status: Option<u16>,
     pub notfound_fingerprint: Option<u64>,
+    /// Whether the not-found probe ran for this run (its answer may be no answer at all).
+    pub notfound_probed: bool,
     /// True when this run was interrupted earlier and is being continued.
     pub resumed: bool,
+}
+
+/// How much of a site a run read: said in every report of the site ([`crate::wording::coverage`])
+/// so that a report cut short by a time budget, a page budget or a depth budget is never taken
+/// for a whole one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    /// Every URL met was fetched and every failure re-checked.
+    pub crawl_complete: bool,
+    /// URLs met but not fetched (the run stopped at its time budget, `max_duration`).
+    pub urls_left: usize,
+    /// Failures not re-checked before the report (the time budget passed first): reported as
+    /// they stood after their retries.
+    pub failures_not_rechecked: usize,
+    /// Pages only checked, not read, because the site had `max_pages` pages already: their
+    /// links were not followed.
+    pub pages_over_max_pages: usize,
+    /// Pages only checked, not read, because they are deeper than `max_depth`.
+    pub pages_over_max_depth: usize,
+    /// Pages not read whole: the body was cut at `max_body_bytes`.
+    pub urls_not_read_whole: usize,
+}
+
+/// A site read whole.
+impl Default for Coverage {
+    fn default() -> Self {
+        Coverage {
+            crawl_complete: true,
+            urls_left: 0,
+            failures_not_rechecked: 0,
+            pages_over_max_pages: 0,
+            pages_over_max_depth: 0,
+            urls_not_read_whole: 0,
+        }
+    }
+}
+
+impl Coverage {
+    /// Whether anything of the site was left unread or unconfirmed.
+    pub fn is_partial(&self) -> bool {
+        !self.crawl_complete
+            || self.pages_over_max_pages > 0
+            || self.pages_over_max_depth > 0
+            || self.urls_not_read_whole > 0
+    }
 }
 
 /// One URL of a run.
@@ -349,6 +405,11 @@ impl Store {
 
     /// Continues the unfinished run of `site` in `period`, or starts a new one (always new when
     /// `fresh`). A new run records `facts_key` ([`crate::crawl::facts_key`]).
+    ///
+    /// A run of the same period and check point that already finished is returned as it is
+    /// (status `done`, not resumed): running the same command again rebuilds its reports from
+    /// the store and fetches nothing. Not when the site's scope or the extractor changed since
+    /// (`facts_key`), and not with `fresh`: then a new run starts.
     pub fn begin_run(
         &mut self,
         site: &str,
@@ -376,6 +437,20 @@ impl Store {
             }
             // An abandoned attempt: drop it so it cannot be mistaken for a result.
             self.delete_run(id)?;
+        } else if !fresh {
+            let done: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM runs WHERE site = ?1 AND period = ?2 AND status = 'done'
+                     AND as_of = ?3 AND home_url = ?4 AND facts_key = ?5 ORDER BY id DESC LIMIT 1",
+                    params![site, period, as_of, home_url, facts_key],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(self.err())?;
+            if let Some(id) = done {
+                return self.run(id);
+            }
         }
         self.conn
             .execute(
@@ -422,7 +497,8 @@ impl Store {
     pub fn run(&self, id: i64) -> Result<Run, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, site, period, as_of, status, home_url, notfound_status, notfound_fingerprint
+                "SELECT id, site, period, as_of, status, home_url, notfound_status, notfound_fingerprint,
+                        notfound_probed
                  FROM runs WHERE id = ?1",
                 [id],
                 |r| {
@@ -435,6 +511,7 @@ impl Store {
                         home_url: r.get(5)?,
                         notfound_status: r.get::<_, Option<u16>>(6)?,
                         notfound_fingerprint: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
+                        notfound_probed: r.get::<_, Option<i64>>(8)?.is_some_and(|v| v != 0),
                         resumed: false,
                     })
                 },
@@ -476,7 +553,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "UPDATE runs SET notfound_status = ?2, notfound_fingerprint = ?3 WHERE id = ?1",
+                "UPDATE runs SET notfound_status = ?2, notfound_fingerprint = ?3, notfound_probed = 1
+                 WHERE id = ?1",
                 params![run, status, fingerprint.map(|f| f as i64)],
             )
             .map_err(self.err())?;
@@ -508,6 +586,108 @@ impl Store {
     /// The URLs whose fetch did not give a clean 2xx/3xx page: candidates for findings.
     pub fn failures(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
         self.records(run, &format!("AND {FAILED}"))
+    }
+
+    /// The failures not re-checked yet ([`crate::crawl::recheck`]): a re-check interrupted
+    /// and continued does not ask again for what it already confirmed.
+    pub fn failures_to_recheck(&self, run: i64) -> Result<Vec<UrlRecord>, StoreError> {
+        self.records(run, &format!("AND u.rechecked = 0 AND {FAILED}"))
+    }
+
+    /// How much of the site a run read ([`Coverage`]).
+    pub fn coverage(&self, run: i64) -> Result<Coverage, StoreError> {
+        let status = self.run(run)?.status;
+        let count = |sql: &str| -> Result<usize, StoreError> {
+            self.conn
+                .query_row(sql, [run], |r| r.get::<_, i64>(0))
+                .map(|n| n as usize)
+                .map_err(self.err())
+        };
+        let urls_left = count("SELECT COUNT(*) FROM urls WHERE run_id = ?1 AND state = 'queued'")?;
+        // Once the re-check has run to its end the run is `checking` or `done`.
+        let failures_not_rechecked = if status == "crawling" {
+            count(&format!(
+                "SELECT COUNT(*) FROM urls u JOIN runs r ON r.id = u.run_id
+                 LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
+                 WHERE u.run_id = ?1 AND u.rechecked = 0 AND {FAILED}"
+            ))?
+        } else {
+            0
+        };
+        let budget = |b: &str| {
+            count(&format!(
+                "SELECT COUNT(*) FROM urls WHERE run_id = ?1 AND budget = '{b}'"
+            ))
+        };
+        Ok(Coverage {
+            crawl_complete: status != "crawling" || (urls_left == 0 && failures_not_rechecked == 0),
+            urls_left,
+            failures_not_rechecked,
+            pages_over_max_pages: budget("max_pages")?,
+            pages_over_max_depth: budget("max_depth")?,
+            urls_not_read_whole: count(
+                "SELECT COUNT(*) FROM pages WHERE run_id = ?1 AND truncated != 0",
+            )?,
+        })
+    }
+
+    /// A host's robots.txt answer read less than 24 hours ago
+    /// ([`crate::crawl::politeness::RobotsCache`]).
+    pub fn robots(
+        &self,
+        authority: &str,
+    ) -> Result<Option<crate::domain::RobotsAnswer>, StoreError> {
+        let since = chrono::Utc::now().timestamp() - 24 * 3600;
+        self.conn
+            .query_row(
+                "SELECT status, html, body FROM robots WHERE authority = ?1 AND fetched_at >= ?2",
+                params![authority, since],
+                |r| {
+                    Ok(crate::domain::RobotsAnswer {
+                        status: r.get(0)?,
+                        html: r.get::<_, i64>(1)? != 0,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
+    /// Keeps a host's robots.txt answer (replacing an older one).
+    pub fn save_robots(
+        &self,
+        authority: &str,
+        a: &crate::domain::RobotsAnswer,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO robots (authority, fetched_at, status, html, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    authority,
+                    chrono::Utc::now().timestamp(),
+                    a.status,
+                    a.html,
+                    a.body
+                ],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The latest run of a site in a period, finished or not.
+    pub fn latest_run(&self, site: &str, period: &str) -> Result<Option<Run>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE site = ?1 AND period = ?2 ORDER BY id DESC LIMIT 1",
+                params![site, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        id.map(|id| self.run(id)).transpose()
     }
 
     /// The URLs of a run the guard kept the crawler from contacting (internal addresses linked
@@ -859,6 +1039,8 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("runs", "facts_key", "TEXT"),
     ("urls", "soft404", "TEXT"),
     ("pages", "render", "TEXT"),
+    ("urls", "budget", "TEXT"),
+    ("runs", "notfound_probed", "INTEGER"),
 ];
 
 fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
@@ -896,6 +1078,8 @@ pub struct NewUrl {
     pub url: String,
     pub depth: u32,
     pub kind: UrlKind,
+    /// A page turned into a plain check by a budget: `max_pages` or `max_depth`.
+    pub budget: Option<&'static str>,
 }
 
 /// A write for the [`Writer`] thread; each message is applied atomically.
@@ -1055,10 +1239,18 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Write>) -> rusqlite::Res
 fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
     let queue = |run: i64, urls: &[NewUrl]| -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(
-            "INSERT OR IGNORE INTO urls (run_id, id, url, depth, kind, state) VALUES (?1, ?2, ?3, ?4, ?5, 'queued')",
+            "INSERT OR IGNORE INTO urls (run_id, id, url, depth, kind, state, budget)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
         )?;
         for u in urls {
-            st.execute(params![run, u.id, u.url, u.depth, u.kind.as_str()])?;
+            st.execute(params![
+                run,
+                u.id,
+                u.url,
+                u.depth,
+                u.kind.as_str(),
+                u.budget
+            ])?;
         }
         Ok(())
     };
@@ -1210,5 +1402,48 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
         } => availability::apply_identity(tx, run, id, kind, footer.as_ref()),
         Write::Batch(ws) => ws.into_iter().try_for_each(|w| apply(tx, w)),
         Write::Flush(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same command after a finished run reports it again instead of crawling again; a run
+    /// under another scope or extractor (`facts_key`), another check point, or `fresh`, starts
+    /// anew; an unfinished run is continued.
+    #[test]
+    fn a_finished_run_is_reused_only_for_the_same_check_point_and_facts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("h.sqlite")).unwrap();
+        let begin = |s: &mut Store, as_of: &str, fresh: bool, key: &str| {
+            s.begin_run("a", "2026-11", as_of, "http://a.gov.cn/", fresh, key)
+                .unwrap()
+        };
+        let first = begin(&mut s, "2026-11-25", false, "k1");
+        assert!(!first.resumed && first.status == "crawling");
+        let again = begin(&mut s, "2026-11-25", false, "k1");
+        assert!(
+            again.resumed && again.id == first.id,
+            "an unfinished run is continued"
+        );
+        s.set_status(first.id, "done").unwrap();
+        let same = begin(&mut s, "2026-11-25", false, "k1");
+        assert_eq!(
+            (same.id, same.status.as_str(), same.resumed),
+            (first.id, "done", false)
+        );
+        for (as_of, fresh, key) in [
+            ("2026-11-25", true, "k1"),
+            ("2026-11-25", false, "k2"),
+            ("2026-11-26", false, "k1"),
+        ] {
+            let new = begin(&mut s, as_of, fresh, key);
+            assert!(
+                new.id != first.id && new.status == "crawling",
+                "{as_of} {fresh} {key}"
+            );
+            s.set_status(new.id, "done").unwrap();
+        }
     }
 }

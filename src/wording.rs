@@ -13,6 +13,8 @@
 //! - [`fetch_error`], [`http_status`], [`soft404`], [`redirect_chain`], [`element`],
 //!   [`window`]: the pieces the templates are made of, used by the CSV columns too.
 //! - [`veto_item`]: how a finding of severity `veto` is named in the verdict ("单项否决").
+//! - [`coverage`]: what a site's reports say when the run did not read all of it (a time,
+//!   page or depth budget), so that an incomplete report is never read as a whole one.
 //!
 //! Rule for every template: no empty field. A value that is missing leaves its phrase out
 //! ("阈值 " with nothing after it never appears).
@@ -32,6 +34,67 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::domain::Finding;
+
+/// What a report says of a site the run did not read whole ([`crate::store::Coverage`]): the
+/// time budget passed (URLs left, failures not re-checked), pages left unread by `max_pages`
+/// or `max_depth`, bodies cut at `max_body_bytes`; `None` when the site was read whole.
+///
+/// ```
+/// use govpatrol::store::Coverage;
+/// let c = Coverage { crawl_complete: false, urls_left: 120, failures_not_rechecked: 3,
+///                    ..Default::default() };
+/// let s = govpatrol::wording::coverage(&c).unwrap();
+/// assert!(s.starts_with("本次检查未完成"), "{s}");
+/// assert!(s.contains("尚有 120 个网址未检查"), "{s}");
+/// let cut = Coverage { crawl_complete: true, pages_over_max_pages: 33, ..Default::default() };
+/// assert!(govpatrol::wording::coverage(&cut).unwrap().contains("有 33 个页面只检查能否打开"));
+/// let whole = Coverage { crawl_complete: true, ..Default::default() };
+/// assert_eq!(govpatrol::wording::coverage(&whole), None);
+/// ```
+pub fn coverage(c: &crate::store::Coverage) -> Option<String> {
+    let mut parts = Vec::new();
+    if !c.crawl_complete {
+        let mut t = "本次检查未完成：检查时间已用尽（max_duration）".to_string();
+        if c.urls_left > 0 {
+            let _ = write!(t, "，尚有 {} 个网址未检查", c.urls_left);
+        }
+        if c.failures_not_rechecked > 0 {
+            let _ = write!(
+                t,
+                "，{} 个打不开的网址未经最后复查（按重试后的结果列出）",
+                c.failures_not_rechecked
+            );
+        }
+        t.push_str("；本报告只反映已检查的部分，未检查部分的问题未列入，也不能据此认定已整改。再次运行同一命令即可接着完成检查");
+        parts.push(t);
+    }
+    let mut budget = Vec::new();
+    if c.pages_over_max_pages > 0 {
+        budget.push(format!(
+            "因页面数量上限（max_pages）有 {} 个页面只检查能否打开、未读取内容，其中的链接和栏目未检查",
+            c.pages_over_max_pages
+        ));
+    }
+    if c.pages_over_max_depth > 0 {
+        budget.push(format!(
+            "因链接层级上限（max_depth）有 {} 个页面只检查能否打开、未读取内容",
+            c.pages_over_max_depth
+        ));
+    }
+    if c.urls_not_read_whole > 0 {
+        budget.push(format!(
+            "{} 个页面超过大小上限（max_body_bytes）或无法在时限内处理，只读取了一部分",
+            c.urls_not_read_whole
+        ));
+    }
+    if !budget.is_empty() {
+        parts.push(format!(
+            "本次检查未覆盖全站：{}；如需全站检查，请调大相应上限后重新检查",
+            budget.join("；")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("。") + "。")
+}
 
 /// Every check: code, Chinese name, what to do about it (for a webmaster, not a programmer).
 const CHECKS: &[(&str, &str, &str)] = &[

@@ -72,12 +72,26 @@ pub fn required(kind: PageKind, homepage: bool) -> Vec<&'static str> {
 struct Tally {
     checked: usize,
     missing: usize,
-    /// The first [`EXAMPLES`] pages that lack the tag.
+    /// [`EXAMPLES`] pages that lack the tag ([`keep_example`]).
     examples: Vec<String>,
     kinds: std::collections::BTreeSet<&'static str>,
 }
 
-/// Counts and the first [`EXAMPLES`] URLs of one value.
+/// Keeps `url` among the [`EXAMPLES`] shortest URLs (then in text order) seen so far, sorted:
+/// the same examples whatever order the pages were crawled in (URL ids follow the order the
+/// answers came back, which a concurrent crawl, or one resumed after a kill, does not repeat),
+/// and the pages nearest the top of the site first.
+fn keep_example(examples: &mut Vec<String>, url: &str) {
+    let key = |u: &str| (u.len(), u.to_string());
+    let k = key(url);
+    let at = examples.partition_point(|e| key(e) < k);
+    if at < EXAMPLES && examples.get(at).is_none_or(|e| e != url) {
+        examples.insert(at, url.to_string());
+        examples.truncate(EXAMPLES);
+    }
+}
+
+/// Counts and [`EXAMPLES`] URLs of one value ([`keep_example`]).
 #[derive(Default)]
 struct Seen {
     count: usize,
@@ -87,9 +101,7 @@ struct Seen {
 impl Seen {
     fn add(&mut self, url: &str) {
         self.count += 1;
-        if self.examples.len() < EXAMPLES {
-            self.examples.push(url.to_string());
-        }
+        keep_example(&mut self.examples, url);
     }
 }
 
@@ -130,9 +142,7 @@ impl MetadataCheck {
                 .is_some_and(|v| !v.trim().is_empty());
             if !present {
                 t.missing += 1;
-                if t.examples.len() < EXAMPLES {
-                    t.examples.push(p.url.clone());
-                }
+                keep_example(&mut t.examples, &p.url);
                 t.kinds.insert(if homepage {
                     "homepage"
                 } else {
@@ -362,6 +372,39 @@ mod tests {
         assert!(f.iter().all(|f| f.url == "http://s.gov.cn/"));
         let ids: std::collections::HashSet<_> = f.iter().map(|f| &f.id).collect();
         assert_eq!(ids.len(), f.len(), "the tag is part of the id");
+    }
+
+    /// Regression: the examples were the first five pages in URL id order, and URL ids follow
+    /// the order answers came back, so a crawl resumed after a kill (or just run again) named
+    /// other examples: findings.jsonl differed from the clean run's.
+    #[test]
+    fn examples_do_not_depend_on_the_order_pages_were_crawled_in() {
+        let pages: Vec<PageIdentity> = (0..12)
+            .map(|i| page(i, PageKind::Other, &SITE[..2]))
+            .collect();
+        let examples = |pages: Vec<PageIdentity>| {
+            check_metadata(&expected(), pages, "t")
+                .into_iter()
+                .find(|f| f.evidence["item"] == "meta:SiteIDCode")
+                .unwrap()
+                .evidence["examples"]
+                .clone()
+        };
+        let mut shuffled = pages.clone();
+        shuffled[1..].reverse();
+        let got = examples(pages);
+        assert_eq!(got, examples(shuffled));
+        // the pages nearest the top first: the shortest URLs
+        assert_eq!(
+            got,
+            serde_json::json!([
+                "http://s.gov.cn/p0.html",
+                "http://s.gov.cn/p1.html",
+                "http://s.gov.cn/p2.html",
+                "http://s.gov.cn/p3.html",
+                "http://s.gov.cn/p4.html"
+            ])
+        );
     }
 
     #[test]

@@ -179,8 +179,12 @@ impl Frontier {
         depth: u32,
     ) -> Option<(u32, Option<NewUrl>)> {
         let key = self.hasher.hash_one(url.as_str());
-        let kind = self.classify_keyed(key, site, url, element, depth)?;
-        Some(self.add_keyed(key, url, depth, kind))
+        let (kind, budget) = self.classify_keyed(key, site, url, element, depth)?;
+        let (id, mut new) = self.add_keyed(key, url, depth, kind);
+        if let Some(n) = &mut new {
+            n.budget = budget;
+        }
+        Some((id, new))
     }
 
     fn add_keyed(
@@ -212,6 +216,7 @@ impl Frontier {
                 url: url.to_string(),
                 depth,
                 kind,
+                budget: None,
             }),
         )
     }
@@ -283,8 +288,11 @@ impl Frontier {
     ) -> Option<UrlKind> {
         let key = self.hasher.hash_one(url.as_str());
         self.classify_keyed(key, site, url, element, depth)
+            .map(|(kind, _)| kind)
     }
 
+    /// [`Frontier::classify`], and which budget made a page a plain check (`max_pages`,
+    /// `max_depth`), stored with the URL so every report can say how much was left unread.
     fn classify_keyed(
         &mut self,
         key: u64,
@@ -292,16 +300,19 @@ impl Frontier {
         url: &Url,
         element: &str,
         depth: u32,
-    ) -> Option<UrlKind> {
+    ) -> Option<(UrlKind, Option<&'static str>)> {
         if site.excluded(url) {
             return None;
         }
         if !site.in_scope(url) {
-            return site.settings.check_external.then_some(UrlKind::External);
+            return site
+                .settings
+                .check_external
+                .then_some((UrlKind::External, None));
         }
         if self.seen.contains_key(&key) {
             // Already known: its kind is settled; only the id is needed.
-            return Some(UrlKind::Resource);
+            return Some((UrlKind::Resource, None));
         }
         if let Some(why) = trap(url) {
             *self.cuts.entry(why).or_default() += 1;
@@ -318,13 +329,17 @@ impl Frontier {
         }
         let navigable = matches!(element, "a" | "area" | "iframe" | "frame");
         if !navigable || looks_like_file(url) {
-            return Some(UrlKind::Resource);
+            return Some((UrlKind::Resource, None));
         }
-        if depth as usize > site.settings.max_depth || self.pages >= site.settings.max_pages {
+        if depth as usize > site.settings.max_depth {
             self.over_budget += 1;
-            return Some(UrlKind::Resource);
+            return Some((UrlKind::Resource, Some("max_depth")));
         }
-        Some(UrlKind::Page)
+        if self.pages >= site.settings.max_pages {
+            self.over_budget += 1;
+            return Some((UrlKind::Resource, Some("max_pages")));
+        }
+        Some((UrlKind::Page, None))
     }
 }
 

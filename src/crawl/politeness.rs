@@ -17,6 +17,11 @@
 //! network error: allowed (the request itself will then fail and say why); a robots.txt served
 //! as HTML: ignored.
 //!
+//! The answers are kept in the history store ([`RobotsCache`], set by the run): a run
+//! continued after a kill, or run again the same day, reads a host's robots.txt from there for
+//! 24 hours (RFC 9309's limit for a cached copy) instead of asking again. Only answers are
+//! kept (2xx and 4xx): a network error, 429 or 5xx is asked again by the next process.
+//!
 //! A host in distress is left alone: after [`DISTRESS_STREAK`] answers in a row that are 5xx,
 //! timeouts or resets, the whole host is paused (10 s, doubling with each further streak, at most
 //! two minutes) instead of being hammered; one good answer ends the streak.
@@ -40,12 +45,43 @@ const MAX_ROBOTS_BYTES: usize = 500 * 1024;
 /// Longest pause a `Retry-After` may impose before the request is given up instead.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
+/// A robots.txt answer as it is kept between processes ([`RobotsCache`]).
+pub use crate::domain::RobotsAnswer;
+
+/// Where robots.txt answers are kept between processes (the history store): a run continued
+/// after a kill does not ask every host again.
+pub trait RobotsCache: Send + Sync {
+    /// A host's answer when it was read less than 24 hours ago.
+    fn load(&self, authority: &str) -> Option<RobotsAnswer>;
+    fn save(&self, authority: &str, answer: &RobotsAnswer);
+}
+
 /// What a host's robots.txt says.
 #[derive(Debug)]
 pub enum RobotsRules {
     AllowAll(&'static str),
     DisallowAll(String),
     Rules(Box<texting_robots::Robot>),
+}
+
+/// The rules a robots.txt answer sets (see the module doc).
+fn rules_of(a: RobotsAnswer) -> RobotsRules {
+    match a.status {
+        200..=299 => match a.body {
+            Some(body) if a.html && body.trim_ascii_start().starts_with(b"<") => {
+                RobotsRules::AllowAll("robots.txt served as HTML")
+            }
+            Some(body) => match texting_robots::Robot::new(ROBOTS_AGENT, &body) {
+                Ok(r) => RobotsRules::Rules(Box::new(r)),
+                Err(_) => RobotsRules::AllowAll("robots.txt unparsable"),
+            },
+            None => RobotsRules::AllowAll("robots.txt unreadable"),
+        },
+        status @ (429 | 500..=599) => RobotsRules::DisallowAll(format!(
+            "robots.txt answered {status}: the host asks crawlers to stay away"
+        )),
+        _ => RobotsRules::AllowAll("no robots.txt"),
+    }
 }
 
 /// The state govpatrol keeps per host for one process.
@@ -74,6 +110,7 @@ pub struct Permit {
 /// All hosts' states plus the global cap.
 pub struct Politeness {
     client: reqwest::Client,
+    cache: std::sync::OnceLock<Arc<dyn RobotsCache>>,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
     global: Arc<Semaphore>,
 }
@@ -92,9 +129,15 @@ impl Politeness {
     pub fn new(client: reqwest::Client, max_connections: usize) -> Self {
         Politeness {
             client,
+            cache: std::sync::OnceLock::new(),
             hosts: Mutex::new(HashMap::new()),
             global: Arc::new(Semaphore::new(max_connections.max(1))),
         }
+    }
+
+    /// Keeps robots.txt answers in `cache` from now on (and reads them from it).
+    pub fn set_robots_cache(&self, cache: Arc<dyn RobotsCache>) {
+        let _ = self.cache.set(cache);
     }
 
     /// The host of `url`, created with `settings` the first time it is seen.
@@ -156,7 +199,9 @@ impl Politeness {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let rules = {
+        let cache = self.cache.get();
+        let mut answer = cache.and_then(|c| c.load(&host.authority));
+        if answer.is_none() {
             let _permit = self.acquire(host).await;
             let resp = self
                 .client
@@ -164,33 +209,27 @@ impl Politeness {
                 .timeout(host.settings.timeout)
                 .send()
                 .await;
-            match resp {
-                Err(_) => RobotsRules::AllowAll("robots.txt unreachable"),
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let html = resp
-                        .headers()
-                        .get(reqwest::header::CONTENT_TYPE)
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|ct| ct.contains("html"));
-                    match status {
-                        200..=299 => match read_capped(resp, MAX_ROBOTS_BYTES).await {
-                            Some(body) if html && body.trim_ascii_start().starts_with(b"<") => {
-                                RobotsRules::AllowAll("robots.txt served as HTML")
-                            }
-                            Some(body) => match texting_robots::Robot::new(ROBOTS_AGENT, &body) {
-                                Ok(r) => RobotsRules::Rules(Box::new(r)),
-                                Err(_) => RobotsRules::AllowAll("robots.txt unparsable"),
-                            },
-                            None => RobotsRules::AllowAll("robots.txt unreadable"),
-                        },
-                        429 | 500..=599 => RobotsRules::DisallowAll(format!(
-                            "robots.txt answered {status}: the host asks crawlers to stay away"
-                        )),
-                        _ => RobotsRules::AllowAll("no robots.txt"),
-                    }
+            if let Ok(resp) = resp {
+                let status = resp.status().as_u16();
+                let html = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|ct| ct.contains("html"));
+                let body = match status {
+                    200..=299 => read_capped(resp, MAX_ROBOTS_BYTES).await,
+                    _ => None,
+                };
+                let a = RobotsAnswer { status, html, body };
+                if let Some(c) = cache.filter(|_| !matches!(status, 429 | 500..=599)) {
+                    c.save(&host.authority, &a);
                 }
+                answer = Some(a);
             }
+        }
+        let rules = match answer {
+            None => RobotsRules::AllowAll("robots.txt unreachable"),
+            Some(a) => rules_of(a),
         };
         // A Crawl-delay slower than the configured rate adds a second limiter.
         let delay = match &rules {

@@ -1,7 +1,7 @@
 //! Domain: the types several layers share, and nothing else. It imports nothing of the crate,
 //! so every module may use it: a finding and its severity, the check names (the findings.jsonl
 //! contract), a column's category and update window, the transport facts of a homepage, a
-//! site's score as data, how a rendered page was read, and the mark of a URL the crawler was
+//! site's score as data, how a rendered page was read, a host's robots.txt answer, and the mark of a URL the crawler was
 //! kept from contacting.
 //!
 //! Behaviour stays with its layer: how a finding reads lives in [`crate::wording`], how a
@@ -12,12 +12,14 @@
 mod column;
 mod finding;
 mod render;
+mod robots;
 mod score;
 mod transport;
 
 pub use column::{Category, Window, CATEGORIES};
 pub use finding::*;
 pub use render::Rendering;
+pub use robots::RobotsAnswer;
 pub use score::{Deduction, SiteScore, VetoHit};
 pub use transport::{Ipv6Facts, TlsFacts, TransportFacts};
 

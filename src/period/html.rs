@@ -57,6 +57,7 @@ table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid #
 th{background:#e8edf3}td.num{text-align:right}.pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}
 .new{color:#c62828}.open{color:#b26a00}.fixed{color:#1a7f37}.meta{color:#555}
 td.url{word-break:break-all;max-width:28em}
+.incomplete{border-left:4px solid #c62828;background:#fdecea;padding:.4em .8em;color:#7f1d1d}
 @page{size:A4;margin:15mm}
 @media print{body{margin:0;font-size:11px}a{color:#000;text-decoration:none}h2{page-break-after:avoid}tr{page-break-inside:avoid}.site{page-break-before:always}}
 ";
@@ -175,6 +176,9 @@ fn site_section(out: &mut String, s: &SiteReport) {
         s.as_of,
         escape(s.previous_period.as_deref().unwrap_or("无"))
     );
+    if let Some(c) = crate::wording::coverage(&s.summary.coverage) {
+        let _ = write!(out, "<p class=\"incomplete\">{}</p>", escape(&c));
+    }
     let sc = &s.summary.score;
     out.push_str("<h4>扣分明细</h4>");
     if sc.deductions.is_empty() {
@@ -267,6 +271,19 @@ pub fn period_page(r: &PeriodReport) -> String {
             escape(&if s.drawn.is_empty() { "无".into() } else { s.drawn.join("、") })
         );
     }
+    // Sites not read whole are named before the verdicts, so no one reads a verdict on half a
+    // site as a verdict on the site.
+    for s in r.sites.iter() {
+        if let Some(c) = crate::wording::coverage(&s.summary.coverage) {
+            let _ = write!(
+                out,
+                "<p class=\"incomplete\"><a href=\"#site-{}\">{}</a>：{}</p>",
+                escape(&s.summary.site),
+                escape(&s.name),
+                escape(&c)
+            );
+        }
+    }
     out.push_str("<h2>检查结论</h2><table id=\"verdicts\"><tr><th>排名</th><th>网站</th><th>得分</th><th>结论</th><th>单项否决</th><th>新发现</th><th>仍未整改</th><th>已整改</th></tr>");
     for (i, s) in r.sites.iter().enumerate() {
         let sc = &s.summary.score;
@@ -277,7 +294,12 @@ pub fn period_page(r: &PeriodReport) -> String {
             escape(&s.name),
             escape(&s.summary.site),
             sc.score,
-            verdict_cell(sc.pass),
+            // A verdict on part of a site is not a verdict on the site.
+            if s.summary.coverage.crawl_complete {
+                verdict_cell(sc.pass).to_string()
+            } else {
+                verdict_cell(sc.pass).replace("</td>", "（检查未完成）</td>")
+            },
             if sc.vetoes.is_empty() {
                 "无".to_string()
             } else {

@@ -129,7 +129,8 @@ impl<'a> Notice<'a> {
     }
 
     /// The opening paragraph: when and what was inspected, the verdict, score, veto items and
-    /// the counts of problems.
+    /// the counts of problems; and a 说明 when the site was not read whole
+    /// ([`crate::wording::coverage`]: a time budget, the page or depth budget).
     pub fn intro(&self) -> String {
         let s = self.site;
         let sc = &s.summary.score;
@@ -168,6 +169,9 @@ impl<'a> Notice<'a> {
             listed.iter().filter(|x| **x == Status::New).count(),
             listed.iter().filter(|x| **x == Status::Open).count(),
         );
+        if let Some(c) = crate::wording::coverage(&s.summary.coverage) {
+            let _ = write!(t, "说明：{c}");
+        }
         t
     }
 

@@ -434,6 +434,69 @@ pub fn summary_rows(
     out
 }
 
+/// The rows of `summary.csv` that say how much of the site was read ([`crate::store::Coverage`]):
+/// always present, so a script can rely on the keys; the verdict column says 未完成 / 未覆盖全站
+/// where something was left.
+pub fn coverage_rows(c: &crate::store::Coverage) -> Vec<SummaryRow> {
+    let row = |indicator: &str, key, value: String, verdict: &str| SummaryRow {
+        indicator: format!("检查范围：{indicator}"),
+        key,
+        value,
+        threshold: String::new(),
+        verdict: verdict.into(),
+        deduction: String::new(),
+    };
+    let count = |n: usize, bad: &str| {
+        if n > 0 {
+            bad.to_string()
+        } else {
+            String::new()
+        }
+    };
+    vec![
+        row(
+            "抓取是否完成（时间用尽则未完成，再次运行同一命令接着完成）",
+            "crawl_complete",
+            if c.crawl_complete { "是" } else { "否" }.into(),
+            if c.crawl_complete {
+                "完成"
+            } else {
+                "未完成"
+            },
+        ),
+        row(
+            "未检查的网址数",
+            "urls_left",
+            c.urls_left.to_string(),
+            &count(c.urls_left, "未完成"),
+        ),
+        row(
+            "未经最后复查的失败网址数",
+            "failures_not_rechecked",
+            c.failures_not_rechecked.to_string(),
+            &count(c.failures_not_rechecked, "未完成"),
+        ),
+        row(
+            "因页面数量上限（max_pages）未读取内容的页面数",
+            "pages_over_max_pages",
+            c.pages_over_max_pages.to_string(),
+            &count(c.pages_over_max_pages, "未覆盖全站"),
+        ),
+        row(
+            "因链接层级上限（max_depth）未读取内容的页面数",
+            "pages_over_max_depth",
+            c.pages_over_max_depth.to_string(),
+            &count(c.pages_over_max_depth, "未覆盖全站"),
+        ),
+        row(
+            "未完整读取的页面数（超过大小或处理时限）",
+            "urls_not_read_whole",
+            c.urls_not_read_whole.to_string(),
+            &count(c.urls_not_read_whole, "未覆盖全站"),
+        ),
+    ]
+}
+
 /// Appends the scoring rows to `summary.csv`: one per indicator with deductions (capped at its
 /// share), one per veto item hit, the score and the verdict (合格/不合格).
 pub fn add_score_rows(rows: &mut Vec<SummaryRow>, score: &crate::score::SiteScore) {

@@ -40,6 +40,7 @@ fn the_checked_in_targets_file_is_valid_and_documents_every_setting() {
         "allow_private",
         "check_ipv6",
         "conditional_requests",
+        "max_duration",
     ];
     let lines: Vec<&str> = text.lines().collect();
     for key in known {

@@ -12,6 +12,7 @@ mod hard_stops;
 mod hostile;
 mod hostile_urls;
 mod interpretations;
+mod kill_resume;
 mod layering;
 mod messages;
 mod metadata;

@@ -57,6 +57,7 @@ fn report() -> PeriodReport {
         score,
         unchanged: 0,
         saved_bytes: 0,
+        coverage: Default::default(),
     };
     PeriodReport {
         period: Period::parse("2026-11").unwrap(),

@@ -40,13 +40,34 @@ pub fn options(out: &Path, as_of: NaiveDate) -> RunOptions {
 
 /// Crawls `targets` (optionally only some sites) into `out`.
 pub async fn crawl(targets: &Path, only: &[&str], out: &Path, as_of: NaiveDate) -> RunSummary {
+    crawl_with(targets, only, &options(out, as_of)).await
+}
+
+/// [`crawl`] with `--fresh`: a new run even when one of the same check point is finished
+/// (which the same command would only report again).
+pub async fn crawl_fresh(
+    targets: &Path,
+    only: &[&str],
+    out: &Path,
+    as_of: NaiveDate,
+) -> RunSummary {
+    crawl_with(
+        targets,
+        only,
+        &RunOptions {
+            fresh: true,
+            ..options(out, as_of)
+        },
+    )
+    .await
+}
+
+async fn crawl_with(targets: &Path, only: &[&str], opts: &RunOptions) -> RunSummary {
     let mut t = Targets::load(targets).expect("targets load");
     t.select(&only.iter().map(|s| s.to_string()).collect::<Vec<_>>())
         .unwrap();
     let (_tx, stop) = tokio::sync::watch::channel(false);
-    run::crawl(&t, &options(out, as_of), stop)
-        .await
-        .expect("crawl runs")
+    run::crawl(&t, opts, stop).await.expect("crawl runs")
 }
 
 /// The columns `govpatrol columns --json` lists for the only site of `targets` after a crawl

@@ -539,13 +539,18 @@ pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, S
 }
 
 /// The link check's part of the read of a run's pages: every link to one of the URLs not
-/// settled as fine when the read began, and how many pages were read. The page's URL is kept
-/// once per page that has such a link.
+/// settled as fine when the read began, and how many pages were read. The read begins before
+/// the site's resources are checked, so most of those links are to resources (every page links
+/// the logo): each is kept in 12 bytes, the page's URL and the link's element and text once
+/// each.
 struct LinksPass {
     targets: HashSet<u32>,
-    /// (index in `pages`, target, element, text)
-    links: Vec<(u32, u32, Box<str>, Box<str>)>,
+    /// (index in `pages`, target, index in `labels`)
+    links: Vec<(u32, u32, u32)>,
     pages: Vec<String>,
+    /// (element, text) of the links kept
+    labels: Vec<(String, String)>,
+    label_ids: std::collections::HashMap<(String, String), u32>,
     read: usize,
 }
 
@@ -555,6 +560,8 @@ impl LinksPass {
             targets,
             links: Vec::new(),
             pages: Vec::new(),
+            labels: Vec::new(),
+            label_ids: Default::default(),
             read: 0,
         }
     }
@@ -563,14 +570,25 @@ impl LinksPass {
         self.read += 1;
         let mut kept = false;
         for &(target, element, text) in p.links {
-            if self.targets.contains(&target) {
-                if !kept {
-                    self.pages.push(p.url.to_string());
-                    kept = true;
-                }
-                let page = (self.pages.len() - 1) as u32;
-                self.links.push((page, target, element.into(), text.into()));
+            if !self.targets.contains(&target) {
+                continue;
             }
+            if !kept {
+                self.pages.push(p.url.to_string());
+                kept = true;
+            }
+            let page = (self.pages.len() - 1) as u32;
+            let key = (element.to_string(), text.to_string());
+            let label = match self.label_ids.get(&key) {
+                Some(l) => *l,
+                None => {
+                    let l = self.labels.len() as u32;
+                    self.labels.push(key.clone());
+                    self.label_ids.insert(key, l);
+                    l
+                }
+            };
+            self.links.push((page, target, label));
         }
     }
 
@@ -580,12 +598,15 @@ impl LinksPass {
         let links = self
             .links
             .into_iter()
-            .filter(|(_, target, _, _)| unsettled.contains(target))
-            .map(|(page, target, element, text)| LinkRef {
-                page_url: self.pages[page as usize].clone(),
-                target,
-                element: element.into(),
-                text: text.into(),
+            .filter(|(_, target, _)| unsettled.contains(target))
+            .map(|(page, target, label)| {
+                let (element, text) = &self.labels[label as usize];
+                LinkRef {
+                    page_url: self.pages[page as usize].clone(),
+                    target,
+                    element: element.clone(),
+                    text: text.clone(),
+                }
             })
             .collect();
         (links, self.read)

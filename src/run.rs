@@ -600,26 +600,46 @@ pub struct PageChecks {
     msgs: MessagesReport,
 }
 
-/// Runs the checks over a stored run's pages (see [`PageChecks`]).
+/// Runs the checks over a stored run's pages (see [`PageChecks`]): one read of the stored pages
+/// ([`Store::for_each_page`]) feeds the columns, interpretations, messages and the link check's
+/// links, each page's content and links parsed once; what the checks judge needs every page read
+/// (a column's items, the policy columns' documents), so each check keeps per page only its facts
+/// and judges after the read.
 pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, StoreError> {
     let t = std::time::Instant::now();
     let lap = |what: &str| tracing::debug!(site = %site.id, "checks: {what} after {:?}, {}", t.elapsed(), resident_memory());
     let stored = store.run(run)?;
     let (homepages, _) = homepages_of(store, site, run)?;
     let as_of = as_of_of(&stored);
-    let cols = gather_columns(store, site, run, &homepages, as_of)?;
-    lap("columns");
-    let (docs, interps) = gather_interpretations(store, run, &cols.columns)?;
-    lap("interpretations");
-    let msgs = gather_messages(store, site, run, as_of, &cols)?;
-    lap("messages");
-    let metadata = crate::site_health::metadata(store, site, run)?;
-    lap("metadata");
     // The links the link check may judge: to a URL that failed so far, was not contacted, or is
     // not checked yet. A URL checked fine stays fine (the re-check is of failures only), so
     // this holds every link to what will be judged broken.
     let unsettled = store.unsettled(run)?;
-    let (links, pages_read) = links_to(store, run, &unsettled)?;
+    let mut links = LinksPass::new(unsettled);
+    let mut columns = ColumnsPass::new(store, site, run)?;
+    let mut interpretations = InterpretationsPass::new(store, run)?;
+    let mut messages = MessagesPass::default();
+    store.for_each_page(run, |p| {
+        links.page(&p);
+        columns.links(&p);
+        interpretations.page(&p);
+        let Some(mut content) = p.content else {
+            return;
+        };
+        messages.page(&mut content);
+        columns.page(content);
+    })?;
+    lap("pages read");
+    let cols = columns.finish(homepages.as_slice(), as_of);
+    lap("columns");
+    let (docs, interps) = interpretations.finish(store, run, &cols.columns)?;
+    lap("interpretations");
+    let msgs = messages.finish(site, as_of, &cols);
+    lap("messages");
+    let metadata = crate::site_health::metadata(store, site, run)?;
+    lap("metadata");
+    // Links to URLs settled fine while the pages were read are let go.
+    let (links, pages_read) = links.finish(&store.unsettled(run)?);
     lap("links to unsettled URLs");
     Ok(PageChecks {
         homepages,
@@ -633,28 +653,79 @@ pub fn check_pages(store: &Store, site: &Site, run: i64) -> Result<PageChecks, S
     })
 }
 
-/// Every link of a run's pages to one of `targets`, and how many pages were read.
-fn links_to(
-    store: &Store,
-    run: i64,
-    targets: &HashSet<u32>,
-) -> Result<(Vec<LinkRef>, usize), StoreError> {
-    let mut links = Vec::new();
-    let mut pages = 0;
-    store.for_each_page_links(run, |_, page_url, page_links| {
-        pages += 1;
-        for &(target, element, text) in page_links {
-            if targets.contains(&target) {
-                links.push(LinkRef {
-                    page_url: page_url.to_string(),
-                    target,
-                    element: element.to_string(),
-                    text: text.to_string(),
-                });
-            }
+/// The link check's part of the read of a run's pages: every link to one of the URLs not
+/// settled as fine when the read began, and how many pages were read. The read begins before
+/// the site's resources are checked, so most of those links are to resources (every page links
+/// the logo): each is kept in 12 bytes, the page's URL and the link's element and text once
+/// each.
+struct LinksPass {
+    targets: HashSet<u32>,
+    /// (index in `pages`, target, index in `labels`)
+    links: Vec<(u32, u32, u32)>,
+    pages: Vec<String>,
+    /// (element, text) of the links kept
+    labels: Vec<(String, String)>,
+    label_ids: std::collections::HashMap<(String, String), u32>,
+    read: usize,
+}
+
+impl LinksPass {
+    fn new(targets: HashSet<u32>) -> Self {
+        LinksPass {
+            targets,
+            links: Vec::new(),
+            pages: Vec::new(),
+            labels: Vec::new(),
+            label_ids: Default::default(),
+            read: 0,
         }
-    })?;
-    Ok((links, pages))
+    }
+
+    fn page(&mut self, p: &store::ScannedPage) {
+        self.read += 1;
+        let mut kept = false;
+        for &(target, element, text) in p.links {
+            if !self.targets.contains(&target) {
+                continue;
+            }
+            if !kept {
+                self.pages.push(p.url.to_string());
+                kept = true;
+            }
+            let page = (self.pages.len() - 1) as u32;
+            let key = (element.to_string(), text.to_string());
+            let label = match self.label_ids.get(&key) {
+                Some(l) => *l,
+                None => {
+                    let l = self.labels.len() as u32;
+                    self.labels.push(key.clone());
+                    self.label_ids.insert(key, l);
+                    l
+                }
+            };
+            self.links.push((page, target, label));
+        }
+    }
+
+    /// The links to a URL of `unsettled` (asked again after the read: fewer), as the link check
+    /// takes them.
+    fn finish(self, unsettled: &HashSet<u32>) -> (Vec<LinkRef>, usize) {
+        let links = self
+            .links
+            .into_iter()
+            .filter(|(_, target, _)| unsettled.contains(target))
+            .map(|(page, target, label)| {
+                let (element, text) = &self.labels[label as usize];
+                LinkRef {
+                    page_url: self.pages[page as usize].clone(),
+                    target,
+                    element: element.clone(),
+                    text: text.clone(),
+                }
+            })
+            .collect();
+        (links, self.read)
+    }
 }
 
 /// The check point of a stored run.
@@ -809,7 +880,8 @@ pub struct ColumnsReport {
 }
 
 /// Reads a stored run's pages (one at a time, keeping only list pages' rows and articles'
-/// dates) and runs the column checks at `as_of`. Used by the run and by `govpatrol columns`.
+/// dates) and runs the column checks at `as_of`. Used by `govpatrol columns`; the run reads the
+/// pages once for every check ([`check_pages`]).
 pub fn gather_columns(
     store: &Store,
     site: &Site,
@@ -817,60 +889,112 @@ pub fn gather_columns(
     homepages: &[String],
     as_of: NaiveDate,
 ) -> Result<ColumnsReport, StoreError> {
-    use std::collections::{HashMap, HashSet};
-    let home_links = store.page_links(run, 0)?;
-    let home_targets: HashSet<u32> = home_links.iter().map(|(t, _, _)| *t).collect();
-    // The homepage's links in page order, once each: the order the homepage shows them.
-    let mut home_order: Vec<u32> = Vec::with_capacity(home_targets.len());
-    {
+    let mut columns = ColumnsPass::new(store, site, run)?;
+    store.for_each_page(run, |p| {
+        columns.links(&p);
+        if let Some(content) = p.content {
+            columns.page(content);
+        }
+    })?;
+    Ok(columns.finish(homepages, as_of))
+}
+
+/// The column checks' part of the read of a run's pages: list pages' rows, articles' dates,
+/// the homepage's and its second level's rows, the texts of the links to list pages.
+struct ColumnsPass<'s> {
+    site: &'s Site,
+    home_targets: HashSet<u32>,
+    /// The homepage's links in page order, once each: the order the homepage shows them.
+    home_order: Vec<u32>,
+    /// Pages the office pinned as columns are judged whatever their kind (a single page too).
+    pinned: HashSet<String>,
+    /// The pages that may be list pages (stored as lists, or pinned): whose link texts are
+    /// counted (a column's name may come from them).
+    list_ids: HashSet<u32>,
+    link_texts: columns::LinkTexts,
+    list_pages: columns::ListPages,
+    article_dates: columns::ArticleDates,
+    /// Articles the homepage links, by id: (date, url, title), for the homepage check.
+    articles: std::collections::HashMap<u32, (NaiveDate, String, String)>,
+    homepage: Option<(String, Vec<Item>)>,
+    second_level: Vec<Item>,
+    findings: Vec<Finding>,
+}
+
+impl<'s> ColumnsPass<'s> {
+    fn new(store: &Store, site: &'s Site, run: i64) -> Result<Self, StoreError> {
+        let home_links = store.page_links(run, 0)?;
+        let home_targets: HashSet<u32> = home_links.iter().map(|(t, _, _)| *t).collect();
         let mut met = HashSet::new();
-        home_order.extend(
-            home_links
-                .iter()
-                .map(|(t, _, _)| *t)
-                .filter(|t| met.insert(*t)),
-        );
-    }
-    let mut list_pages = columns::ListPages::default();
-    // Pages the office pinned as columns are judged whatever their kind (a single page too).
-    let pinned: HashSet<String> = site
-        .columns
-        .iter()
-        .filter(|c| !c.exclude)
-        .map(|c| columns::page_key(c.url.as_str()))
-        .collect();
-    let mut article_dates = columns::ArticleDates::default();
-    // Articles the homepage links, by id: (date, url, title), for the homepage check.
-    let mut articles: HashMap<u32, (NaiveDate, String, String)> = HashMap::new();
-    let mut homepage = None;
-    let mut second_level: Vec<Item> = Vec::new();
-    let mut findings = Vec::new();
-    let dated_rows = |p: &columns::StoredPage| -> Vec<Item> {
-        p.content
-            .items
+        let home_order = home_links
             .iter()
-            .filter(|i| i.date.is_some())
-            .map(|i| Item {
-                title: i.title.clone(),
-                url: i.url.to_string(),
-                date: i.date,
-                date_source: Some(ItemDateSource::List),
-                pinned: i.pinned,
-            })
-            .collect()
-    };
-    store.for_each_page_content(run, |p| {
+            .map(|(t, _, _)| *t)
+            .filter(|t| met.insert(*t))
+            .collect();
+        let pinned: HashSet<String> = site
+            .columns
+            .iter()
+            .filter(|c| !c.exclude)
+            .map(|c| columns::page_key(c.url.as_str()))
+            .collect();
+        let list_ids = store.list_page_ids(run, |u| pinned.contains(&columns::page_key(u)))?;
+        Ok(ColumnsPass {
+            site,
+            home_targets,
+            home_order,
+            pinned,
+            list_ids,
+            link_texts: Default::default(),
+            list_pages: Default::default(),
+            article_dates: Default::default(),
+            articles: Default::default(),
+            homepage: None,
+            second_level: Vec::new(),
+            findings: Vec::new(),
+        })
+    }
+
+    /// A page's links: the texts of those to a list page.
+    fn links(&mut self, p: &store::ScannedPage) {
+        for &(target, element, text) in p.links {
+            if element == "a" && self.list_ids.contains(&target) {
+                *self
+                    .link_texts
+                    .entry(target)
+                    .or_default()
+                    .entry(text.to_string())
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// A page's stored content.
+    fn page(&mut self, p: columns::StoredPage) {
+        let dated_rows = |p: &columns::StoredPage| -> Vec<Item> {
+            p.content
+                .items
+                .iter()
+                .filter(|i| i.date.is_some())
+                .map(|i| Item {
+                    title: i.title.clone(),
+                    url: i.url.to_string(),
+                    date: i.date,
+                    date_source: Some(ItemDateSource::List),
+                    pinned: i.pinned,
+                })
+                .collect()
+        };
         if let Some(d) = &p.content.pub_date {
-            article_dates.insert(&p.url, d.date);
+            self.article_dates.insert(&p.url, d.date);
             if let Some(f) = &p.final_url {
-                article_dates.insert(f, d.date);
+                self.article_dates.insert(f, d.date);
             }
-            if home_targets.contains(&p.id) {
+            if self.home_targets.contains(&p.id) {
                 let title = p.title.clone().unwrap_or_default();
-                articles.insert(p.id, (d.date, p.url.clone(), title));
+                self.articles.insert(p.id, (d.date, p.url.clone(), title));
             }
-            findings.extend(columns::suspect_date(
-                &site.id,
+            self.findings.extend(columns::suspect_date(
+                &self.site.id,
                 &p.url,
                 &p.fetched_at,
                 Some(d),
@@ -878,85 +1002,89 @@ pub fn gather_columns(
             ));
         }
         if p.id == 0 {
-            homepage = Some((p.fetched_at.clone(), dated_rows(&p)));
-        } else if home_targets.contains(&p.id) {
-            second_level.extend(dated_rows(&p));
+            self.homepage = Some((p.fetched_at.clone(), dated_rows(&p)));
+        } else if self.home_targets.contains(&p.id) {
+            self.second_level.extend(dated_rows(&p));
         }
         if p.content.kind == crate::extract::PageKind::List {
-            list_pages.push(p);
-        } else if !pinned.is_empty()
+            self.list_pages.push(p);
+        } else if !self.pinned.is_empty()
             && [Some(&p.url), p.final_url.as_ref()]
                 .into_iter()
                 .flatten()
-                .any(|u| pinned.contains(&columns::page_key(u)))
+                .any(|u| self.pinned.contains(&columns::page_key(u)))
         {
-            list_pages.push(columns::pinned_single_page(p));
+            self.list_pages.push(columns::pinned_single_page(p));
         }
-    })?;
-    let list_ids: HashSet<u32> = list_pages.pages().iter().map(|l| l.page.id).collect();
-    let mut link_texts: columns::LinkTexts = HashMap::new();
-    store.for_each_page_links(run, |_, _, links| {
-        for &(target, element, text) in links {
-            if element == "a" && list_ids.contains(&target) {
-                *link_texts
-                    .entry(target)
-                    .or_default()
-                    .entry(text.to_string())
-                    .or_default() += 1;
-            }
+    }
+
+    /// The column checks, once every page is read.
+    fn finish(self, homepages: &[String], as_of: NaiveDate) -> ColumnsReport {
+        let ColumnsPass {
+            site,
+            home_order,
+            link_texts,
+            list_pages,
+            article_dates,
+            articles,
+            homepage,
+            mut second_level,
+            mut findings,
+            ..
+        } = self;
+        let cols = columns::discover_columns(
+            &site.columns,
+            list_pages.pages(),
+            &article_dates,
+            &link_texts,
+            homepages,
+        );
+        drop(list_pages);
+        let statuses: Vec<ColumnStatus> = cols
+            .iter()
+            .map(|c| columns::judge_column(c, as_of))
+            .collect();
+        let veto = columns::veto_counts(&statuses);
+        findings.extend(columns::column_findings(&site.id, &statuses));
+        let homepage = homepage.map(|(observed_at, mut rows)| {
+            let article = |id: &u32| {
+                articles.get(id).map(|(d, url, title)| Item {
+                    title: title.clone(),
+                    url: url.clone(),
+                    date: Some(*d),
+                    date_source: Some(ItemDateSource::Article),
+                    pinned: false,
+                })
+            };
+            // In the homepage's order, not a hash map's: of two items of the same newest date
+            // the evidence names the first shown, the same on every run.
+            rows.extend(home_order.iter().filter_map(article));
+            second_level.extend(home_order.iter().filter_map(article));
+            let facts = columns::HomepageFacts {
+                url: site.url.to_string(),
+                observed_at: observed_at.clone(),
+                items: rows,
+                second_level,
+            };
+            let status = columns::judge_homepage(&facts, as_of);
+            findings.extend(columns::homepage_finding(&site.id, &status, &observed_at));
+            status
+        });
+        ColumnsReport {
+            columns: statuses,
+            homepage,
+            veto,
+            findings,
         }
-    })?;
-    let cols = columns::discover_columns(
-        &site.columns,
-        list_pages.pages(),
-        &article_dates,
-        &link_texts,
-        homepages,
-    );
-    drop(list_pages);
-    let statuses: Vec<ColumnStatus> = cols
-        .iter()
-        .map(|c| columns::judge_column(c, as_of))
-        .collect();
-    let veto = columns::veto_counts(&statuses);
-    findings.extend(columns::column_findings(&site.id, &statuses));
-    let homepage = homepage.map(|(observed_at, mut rows)| {
-        let article = |id: &u32| {
-            articles.get(id).map(|(d, url, title)| Item {
-                title: title.clone(),
-                url: url.clone(),
-                date: Some(*d),
-                date_source: Some(ItemDateSource::Article),
-                pinned: false,
-            })
-        };
-        // In the homepage's order, not a hash map's: of two items of the same newest date the
-        // evidence names the first shown, the same on every run.
-        rows.extend(home_order.iter().filter_map(article));
-        second_level.extend(home_order.iter().filter_map(article));
-        let facts = columns::HomepageFacts {
-            url: site.url.to_string(),
-            observed_at: observed_at.clone(),
-            items: rows,
-            second_level,
-        };
-        let status = columns::judge_homepage(&facts, as_of);
-        findings.extend(columns::homepage_finding(&site.id, &status, &observed_at));
-        status
-    });
-    Ok(ColumnsReport {
-        columns: statuses,
-        homepage,
-        veto,
-        findings,
-    })
+    }
 }
 
 /// Reads a stored run's policy documents and interpretations (see
 /// [`crate::checks::interpretations`]): the items of policy columns and the articles whose column
 /// meta says policy; the items of interpretation columns, the articles whose column meta says
 /// interpretation and the articles whose title reads like one. Each page's outgoing links are
-/// kept for the documents and interpretations only.
+/// kept for the documents and interpretations only. The run reads the pages once for every
+/// check ([`check_pages`]).
 pub fn gather_interpretations(
     store: &Store,
     run: i64,
@@ -968,217 +1096,303 @@ pub fn gather_interpretations(
     ),
     StoreError,
 > {
-    use columns::{page_hash, Category};
-    use std::collections::{HashMap, HashSet};
-    #[derive(Default)]
-    struct Art {
-        id: u32,
-        url: String,
-        title: String,
-        date: Option<NaiveDate>,
-        numbers: Vec<String>,
-        category: Option<Category>,
-        observed_at: String,
+    let mut pass = InterpretationsPass::new(store, run)?;
+    store.for_each_page(run, |p| pass.page(&p))?;
+    pass.finish(store, run, columns)
+}
+
+/// An article read for the interpretation check.
+struct Art {
+    id: u32,
+    url: String,
+    title: String,
+    date: Option<NaiveDate>,
+    numbers: Vec<String>,
+    category: Option<columns::Category>,
+    observed_at: String,
+    /// Its page keys (as crawled, and where it redirected).
+    keys: Vec<u64>,
+    /// The targets of its `<a>` links that are articles.
+    links: Vec<u32>,
+}
+
+/// The interpretation check's part of the read of a run's pages. Which articles are documents
+/// or interpretations is known from the article alone (its column meta, its title) or from the
+/// columns that list it, known only once every page is read: the first are kept with their
+/// links as they are read; of the others only their hashed keys, and the few a policy or
+/// interpretation column lists are read again at the end ([`Store::for_pages`]).
+struct InterpretationsPass {
+    /// The pages stored as articles: only links to them can join two documents.
+    articles: HashSet<u32>,
+    /// Documents and interpretations by their own words.
+    kept: Vec<Art>,
+    /// (key, id) of every other article.
+    others: Vec<(u64, u32)>,
+}
+
+impl InterpretationsPass {
+    fn new(store: &Store, run: i64) -> Result<Self, StoreError> {
+        Ok(InterpretationsPass {
+            articles: store.page_ids_of_kind(run, crate::extract::PageKind::Article)?,
+            kept: Vec::new(),
+            others: Vec::new(),
+        })
     }
-    // (column name, category) of every item of a policy or interpretation column, by page key
-    let mut listed: HashMap<u64, (String, Category, crate::checks::columns::Item)> = HashMap::new();
-    for c in columns.iter().filter(|c| !c.column.exclude) {
-        let cat = c.column.category;
-        if cat != Category::Policy && cat != Category::Interpretation {
-            continue;
-        }
-        for i in c.column.items.iter().flatten() {
-            listed
-                .entry(page_hash(&i.url))
-                .or_insert_with(|| (c.column.name.clone(), cat, i.clone()));
-        }
-    }
-    let mut arts: HashMap<u64, usize> = HashMap::new();
-    let mut all: Vec<Art> = Vec::new();
-    let mut by_id: HashMap<u32, u64> = HashMap::new();
-    store.for_each_page_content(run, |p| {
-        if p.content.kind != crate::extract::PageKind::Article {
-            return;
+
+    /// An article of a stored page, and whether its own words make it a document or an
+    /// interpretation; `None` when the page is not an article.
+    fn art(p: &store::ScannedPage) -> Option<(Art, bool)> {
+        use columns::Category;
+        let c = p.content.as_ref()?;
+        if c.content.kind != crate::extract::PageKind::Article {
+            return None;
         }
         let meta_cat = [
-            p.content.column.column_type.as_deref(),
-            p.content.column.name.as_deref(),
+            c.content.column.column_type.as_deref(),
+            c.content.column.name.as_deref(),
         ]
         .into_iter()
         .flatten()
         .find_map(Category::from_words);
-        let title = p
+        let title = c
             .content
             .headline
             .clone()
-            .or(p.title.clone())
+            .or(c.title.clone())
             .unwrap_or_default();
-        let keys: Vec<u64> = std::iter::once(page_hash(&p.url))
-            .chain(p.final_url.as_deref().map(page_hash))
+        let keys: Vec<u64> = std::iter::once(columns::page_hash(&c.url))
+            .chain(c.final_url.as_deref().map(columns::page_hash))
             .collect();
-        // Only documents and interpretations are kept (at 100,000 pages, every article's URL,
-        // title and keys took 40 MB): articles of a policy or interpretation column, or whose
-        // meta says so, or whose title reads like an interpretation.
-        let relevant = meta_cat
-            .is_some_and(|c| c == Category::Policy || c == Category::Interpretation)
-            || keys.iter().any(|k| listed.contains_key(k))
+        let own = meta_cat.is_some_and(|c| c == Category::Policy || c == Category::Interpretation)
             || interpretations::is_interpretation_title(&title);
-        if !relevant {
+        Some((
+            Art {
+                id: p.id,
+                url: c.url.clone(),
+                title,
+                date: c.content.pub_date.as_ref().map(|d| d.date),
+                numbers: c.content.doc_numbers.clone(),
+                category: meta_cat,
+                observed_at: c.fetched_at.clone(),
+                keys,
+                links: Vec::new(),
+            },
+            own,
+        ))
+    }
+
+    fn page(&mut self, p: &store::ScannedPage) {
+        let Some((mut art, own)) = Self::art(p) else {
             return;
-        }
-        let key = page_hash(p.final_url.as_deref().unwrap_or(&p.url));
-        by_id.insert(p.id, key);
-        let n = all.len();
-        for k in keys {
-            arts.insert(k, n);
-        }
-        all.push(Art {
-            id: p.id,
-            url: p.url.clone(),
-            title,
-            date: p.content.pub_date.as_ref().map(|d| d.date),
-            numbers: p.content.doc_numbers.clone(),
-            category: meta_cat,
-            observed_at: p.fetched_at.clone(),
-        });
-    })?;
-    let mut wanted: HashSet<u32> = HashSet::new();
-    // with the id of the article read for each (its links are gathered below)
-    let mut docs_at: Vec<(Option<u32>, interpretations::PolicyDoc)> = Vec::new();
-    let mut interps_at: Vec<(Option<u32>, interpretations::Interpretation)> = Vec::new();
-    let mut done: HashSet<u64> = HashSet::new();
-    for (k, (col, cat, item)) in &listed {
-        let a = arts.get(k).copied();
-        let art = a.map(|i| &all[i]);
-        done.insert(*k);
-        if let Some(art) = art {
-            wanted.insert(art.id);
-        }
-        // the article's own title (a list may shorten it with …)
-        let title = art
-            .map(|a| a.title.clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| item.title.clone());
-        let date = art.and_then(|a| a.date).or(item.date);
-        // an interpretation listed among the policy documents is an interpretation
-        if *cat == Category::Policy && !interpretations::is_interpretation_title(&title) {
-            docs_at.push((
-                art.map(|a| a.id),
-                interpretations::PolicyDoc {
-                    url: art
-                        .map(|a| a.url.clone())
-                        .unwrap_or_else(|| item.url.clone()),
-                    title,
-                    date,
-                    doc_number: art.and_then(|a| a.numbers.first().cloned()),
-                    column: col.clone(),
-                    links: None,
-                    observed_at: art.map(|a| a.observed_at.clone()).unwrap_or_default(),
-                },
-            ));
+        };
+        if own {
+            art.links = self.article_links(p);
+            self.kept.push(art);
         } else {
-            interps_at.push((
-                art.map(|a| a.id),
-                interpretations::Interpretation {
-                    url: art
-                        .map(|a| a.url.clone())
-                        .unwrap_or_else(|| item.url.clone()),
-                    title,
-                    date,
-                    doc_numbers: art.map(|a| a.numbers.clone()).unwrap_or_default(),
-                    links: None,
-                },
-            ));
+            // Only documents and interpretations are kept whole (at 100,000 pages, every
+            // article's URL, title and keys took 40 MB).
+            self.others.extend(art.keys.iter().map(|k| (*k, art.id)));
         }
     }
-    for a in &all {
-        if done.contains(&page_hash(&a.url)) {
-            continue;
-        }
-        let interp = a.category == Some(Category::Interpretation)
-            || interpretations::is_interpretation_title(&a.title);
-        if interp {
-            wanted.insert(a.id);
-            interps_at.push((
-                Some(a.id),
-                interpretations::Interpretation {
-                    url: a.url.clone(),
-                    title: a.title.clone(),
-                    date: a.date,
-                    doc_numbers: a.numbers.clone(),
-                    links: None,
-                },
-            ));
-        } else if a.category == Some(Category::Policy) {
-            wanted.insert(a.id);
-            docs_at.push((
-                Some(a.id),
-                interpretations::PolicyDoc {
-                    url: a.url.clone(),
-                    title: a.title.clone(),
-                    date: a.date,
-                    doc_number: a.numbers.first().cloned(),
-                    column: String::new(),
-                    links: None,
-                    observed_at: a.observed_at.clone(),
-                },
-            ));
-        }
+
+    fn article_links(&self, p: &store::ScannedPage) -> Vec<u32> {
+        let mut links: Vec<u32> = p
+            .links
+            .iter()
+            .filter(|(t, e, _)| *e == "a" && self.articles.contains(t))
+            .map(|(t, _, _)| *t)
+            .collect();
+        links.sort_unstable();
+        links.dedup();
+        links
     }
-    drop((all, arts, listed, done));
-    let mut links: HashMap<u32, HashSet<u64>> = HashMap::new();
-    store.for_each_page_links(run, |id, _, page_links| {
-        if !wanted.contains(&id) {
-            return;
-        }
-        let set = links.entry(id).or_default();
-        for &(target, element, _) in page_links {
-            if element == "a" {
-                if let Some(k) = by_id.get(&target) {
-                    set.insert(*k);
-                }
+
+    /// The documents and interpretations, once every page is read and the columns are known.
+    fn finish(
+        mut self,
+        store: &Store,
+        run: i64,
+        columns: &[ColumnStatus],
+    ) -> Result<
+        (
+            Vec<interpretations::PolicyDoc>,
+            Vec<interpretations::Interpretation>,
+        ),
+        StoreError,
+    > {
+        use columns::{page_hash, Category};
+        use std::collections::HashMap;
+        // (column name, category) of every item of a policy or interpretation column, by page key
+        let mut listed: HashMap<u64, (String, Category, crate::checks::columns::Item)> =
+            HashMap::new();
+        for c in columns.iter().filter(|c| !c.column.exclude) {
+            let cat = c.column.category;
+            if cat != Category::Policy && cat != Category::Interpretation {
+                continue;
+            }
+            for i in c.column.items.iter().flatten() {
+                listed
+                    .entry(page_hash(&i.url))
+                    .or_insert_with(|| (c.column.name.clone(), cat, i.clone()));
             }
         }
-    })?;
-    drop((wanted, by_id));
-    // An article's set moves to the last document or interpretation read from it (an article
-    // can be both, listed in two columns) and is copied to the others.
-    let mut uses: HashMap<u32, usize> = HashMap::new();
-    let ids = docs_at
-        .iter()
-        .map(|(a, _)| a)
-        .chain(interps_at.iter().map(|(a, _)| a));
-    for id in ids.flatten() {
-        *uses.entry(*id).or_default() += 1;
-    }
-    let mut links_of = |a: Option<u32>| {
-        a.map(|id| {
-            let n = uses.entry(id).or_default();
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                links.remove(&id).unwrap_or_default()
+        // The articles a policy or interpretation column lists, read again.
+        let again: Vec<u32> = std::mem::take(&mut self.others)
+            .into_iter()
+            .filter(|(k, _)| listed.contains_key(k))
+            .map(|(_, id)| id)
+            .collect();
+        store.for_pages(run, &again, |p| {
+            if let Some((mut art, _)) = Self::art(&p) {
+                art.links = self.article_links(&p);
+                self.kept.push(art);
+            }
+        })?;
+        let mut all = std::mem::take(&mut self.kept);
+        drop(self);
+        all.sort_by_key(|a| a.id);
+        let mut arts: HashMap<u64, usize> = HashMap::new();
+        let mut by_id: HashMap<u32, u64> = HashMap::new();
+        for (n, a) in all.iter().enumerate() {
+            // where it redirected, else as crawled
+            by_id.insert(a.id, a.keys.last().copied().unwrap_or_default());
+            for k in &a.keys {
+                arts.insert(*k, n);
+            }
+        }
+        let mut wanted: HashSet<u32> = HashSet::new();
+        // with the id of the article read for each (its links are gathered below)
+        let mut docs_at: Vec<(Option<u32>, interpretations::PolicyDoc)> = Vec::new();
+        let mut interps_at: Vec<(Option<u32>, interpretations::Interpretation)> = Vec::new();
+        let mut done: HashSet<u64> = HashSet::new();
+        for (k, (col, cat, item)) in &listed {
+            let a = arts.get(k).copied();
+            let art = a.map(|i| &all[i]);
+            done.insert(*k);
+            if let Some(art) = art {
+                wanted.insert(art.id);
+            }
+            // the article's own title (a list may shorten it with …)
+            let title = art
+                .map(|a| a.title.clone())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| item.title.clone());
+            let date = art.and_then(|a| a.date).or(item.date);
+            // an interpretation listed among the policy documents is an interpretation
+            if *cat == Category::Policy && !interpretations::is_interpretation_title(&title) {
+                docs_at.push((
+                    art.map(|a| a.id),
+                    interpretations::PolicyDoc {
+                        url: art
+                            .map(|a| a.url.clone())
+                            .unwrap_or_else(|| item.url.clone()),
+                        title,
+                        date,
+                        doc_number: art.and_then(|a| a.numbers.first().cloned()),
+                        column: col.clone(),
+                        links: None,
+                        observed_at: art.map(|a| a.observed_at.clone()).unwrap_or_default(),
+                    },
+                ));
             } else {
-                links.get(&id).cloned().unwrap_or_default()
+                interps_at.push((
+                    art.map(|a| a.id),
+                    interpretations::Interpretation {
+                        url: art
+                            .map(|a| a.url.clone())
+                            .unwrap_or_else(|| item.url.clone()),
+                        title,
+                        date,
+                        doc_numbers: art.map(|a| a.numbers.clone()).unwrap_or_default(),
+                        links: None,
+                    },
+                ));
             }
-        })
-    };
-    let mut docs: Vec<_> = docs_at
-        .into_iter()
-        .map(|(a, mut d)| {
-            d.links = links_of(a);
-            d
-        })
-        .collect();
-    let mut interps: Vec<_> = interps_at
-        .into_iter()
-        .map(|(a, mut i)| {
-            i.links = links_of(a);
-            i
-        })
-        .collect();
-    docs.sort_by(|a, b| a.url.cmp(&b.url));
-    interps.sort_by(|a, b| a.url.cmp(&b.url));
-    Ok((docs, interps))
+        }
+        for a in &all {
+            if done.contains(&page_hash(&a.url)) {
+                continue;
+            }
+            let interp = a.category == Some(Category::Interpretation)
+                || interpretations::is_interpretation_title(&a.title);
+            if interp {
+                wanted.insert(a.id);
+                interps_at.push((
+                    Some(a.id),
+                    interpretations::Interpretation {
+                        url: a.url.clone(),
+                        title: a.title.clone(),
+                        date: a.date,
+                        doc_numbers: a.numbers.clone(),
+                        links: None,
+                    },
+                ));
+            } else if a.category == Some(Category::Policy) {
+                wanted.insert(a.id);
+                docs_at.push((
+                    Some(a.id),
+                    interpretations::PolicyDoc {
+                        url: a.url.clone(),
+                        title: a.title.clone(),
+                        date: a.date,
+                        doc_number: a.numbers.first().cloned(),
+                        column: String::new(),
+                        links: None,
+                        observed_at: a.observed_at.clone(),
+                    },
+                ));
+            }
+        }
+        drop((arts, listed, done));
+        let mut links: HashMap<u32, HashSet<u64>> = HashMap::new();
+        for a in all.iter().filter(|a| wanted.contains(&a.id)) {
+            let set: HashSet<u64> = a
+                .links
+                .iter()
+                .filter_map(|t| by_id.get(t).copied())
+                .collect();
+            links.insert(a.id, set);
+        }
+        drop((all, wanted, by_id));
+        // An article's set moves to the last document or interpretation read from it (an article
+        // can be both, listed in two columns) and is copied to the others.
+        let mut uses: HashMap<u32, usize> = HashMap::new();
+        let ids = docs_at
+            .iter()
+            .map(|(a, _)| a)
+            .chain(interps_at.iter().map(|(a, _)| a));
+        for id in ids.flatten() {
+            *uses.entry(*id).or_default() += 1;
+        }
+        let mut links_of = |a: Option<u32>| {
+            a.map(|id| {
+                let n = uses.entry(id).or_default();
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    links.remove(&id).unwrap_or_default()
+                } else {
+                    links.get(&id).cloned().unwrap_or_default()
+                }
+            })
+        };
+        let mut docs: Vec<_> = docs_at
+            .into_iter()
+            .map(|(a, mut d)| {
+                d.links = links_of(a);
+                d
+            })
+            .collect();
+        let mut interps: Vec<_> = interps_at
+            .into_iter()
+            .map(|(a, mut i)| {
+                i.links = links_of(a);
+                i
+            })
+            .collect();
+        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        interps.sort_by(|a, b| a.url.cmp(&b.url));
+        Ok((docs, interps))
+    }
 }
 
 /// What the message and solicitation checks found for one stored run.
@@ -1197,7 +1411,8 @@ pub struct MessagesReport {
 
 /// Reads the messages and solicitations stored with a run's pages, assigns each message to its
 /// consultation column (the column whose list shows it, else the column whose folder holds it)
-/// and runs [`checks::messages`] at `as_of`.
+/// and runs [`checks::messages`] at `as_of`. The run reads the pages once for every check
+/// ([`check_pages`]).
 pub fn gather_messages(
     store: &Store,
     site: &Site,
@@ -1205,112 +1420,140 @@ pub fn gather_messages(
     as_of: NaiveDate,
     cols: &ColumnsReport,
 ) -> Result<MessagesReport, StoreError> {
-    use checks::messages as m;
-    use std::collections::HashMap;
-    let rules = &site.messages;
-    let mut messages = Vec::new();
-    let mut solicitations = Vec::new();
-    let mut titles: Vec<(String, String)> = Vec::new();
-    let mut observed_at = String::new();
-    store.for_each_page_content(run, |p| {
-        if p.id == 0 {
-            observed_at = p.fetched_at.clone();
+    let mut pass = MessagesPass::default();
+    store.for_each_page(run, |p| {
+        if let Some(mut content) = p.content {
+            pass.page(&mut content);
         }
-        // Only the titles that can report a solicitation's result: every row of the site
-        // would be tens of megabytes at 100,000 pages.
+    })?;
+    Ok(pass.finish(site, as_of, cols))
+}
+
+/// The message and solicitation checks' part of the read of a run's pages.
+#[derive(Default)]
+struct MessagesPass {
+    messages: Vec<(String, crate::extract::messages::Message)>,
+    solicitations: Vec<(String, crate::extract::messages::Solicitation)>,
+    /// Only the titles that can report a solicitation's result: every row of the site would be
+    /// tens of megabytes at 100,000 pages.
+    titles: Vec<(String, String)>,
+    observed_at: String,
+}
+
+impl MessagesPass {
+    /// A page's stored content: its messages and solicitations are taken from it.
+    fn page(&mut self, p: &mut columns::StoredPage) {
+        use checks::messages as m;
+        if p.id == 0 {
+            self.observed_at = p.fetched_at.clone();
+        }
         for i in &p.content.items {
             if m::is_result_title(&i.title) {
-                titles.push((i.title.clone(), i.url.to_string()));
+                self.titles.push((i.title.clone(), i.url.to_string()));
             }
         }
         if let (Some(t), crate::extract::PageKind::Article) = (&p.title, p.content.kind) {
             if m::is_result_title(t) {
-                titles.push((t.clone(), p.url.clone()));
+                self.titles.push((t.clone(), p.url.clone()));
             }
         }
-        for msg in p.content.messages {
-            messages.push((p.url.clone(), msg));
+        for msg in std::mem::take(&mut p.content.messages) {
+            self.messages.push((p.url.clone(), msg));
         }
-        for s in p.content.solicitations {
-            solicitations.push((p.url.clone(), s));
-        }
-    })?;
-    // Where each message is listed: its list page.
-    let mut listed: HashMap<String, String> = HashMap::new();
-    for (page, msg) in &messages {
-        if msg.layout != crate::extract::messages::Layout::Page {
-            if let Some(u) = &msg.url {
-                listed.entry(u.to_string()).or_insert_with(|| page.clone());
-            }
+        for s in std::mem::take(&mut p.content.solicitations) {
+            self.solicitations.push((p.url.clone(), s));
         }
     }
-    let consultation: Vec<&ColumnStatus> = consultation_columns(cols).collect();
-    let folder = |u: &str| u.rsplit_once('/').map_or(u, |(d, _)| d).to_string();
-    let column_of = |u: &str| -> Option<&ColumnStatus> {
-        consultation
-            .iter()
-            .find(|c| c.column.url == u)
-            .or_else(|| {
-                consultation
-                    .iter()
-                    .filter(|c| u.starts_with(&(folder(&c.column.url) + "/")))
-                    .max_by_key(|c| c.column.url.len())
-            })
-            .copied()
-    };
-    let mut by_column: Vec<m::ColumnMessages> = Vec::new();
-    for (page, msg) in m::merge(messages) {
-        let key = msg.url.as_ref().map(|u| u.to_string());
-        let list = key
-            .and_then(|k| listed.get(&k).cloned())
-            .unwrap_or(page.clone());
-        let (name, url) = match column_of(&list) {
-            Some(c) => (c.column.name.clone(), c.column.url.clone()),
-            None => ("未识别栏目".to_string(), folder(&list) + "/"),
+
+    /// The message and solicitation checks, once every page is read and the columns are known.
+    fn finish(self, site: &Site, as_of: NaiveDate, cols: &ColumnsReport) -> MessagesReport {
+        use checks::messages as m;
+        use std::collections::HashMap;
+        let rules = &site.messages;
+        let MessagesPass {
+            messages,
+            solicitations,
+            titles,
+            observed_at,
+        } = self;
+        // Where each message is listed: its list page.
+        let mut listed: HashMap<String, String> = HashMap::new();
+        for (page, msg) in &messages {
+            if msg.layout != crate::extract::messages::Layout::Page {
+                if let Some(u) = &msg.url {
+                    listed.entry(u.to_string()).or_insert_with(|| page.clone());
+                }
+            }
+        }
+        let consultation: Vec<&ColumnStatus> = consultation_columns(cols).collect();
+        let folder = |u: &str| u.rsplit_once('/').map_or(u, |(d, _)| d).to_string();
+        let column_of = |u: &str| -> Option<&ColumnStatus> {
+            consultation
+                .iter()
+                .find(|c| c.column.url == u)
+                .or_else(|| {
+                    consultation
+                        .iter()
+                        .filter(|c| u.starts_with(&(folder(&c.column.url) + "/")))
+                        .max_by_key(|c| c.column.url.len())
+                })
+                .copied()
         };
-        let reply_days = site
-            .columns
-            .iter()
-            .find(|c| c.url.as_str() == url)
-            .and_then(|c| c.reply_days);
-        match by_column.iter_mut().find(|c| c.url == url) {
-            Some(c) => c.messages.push((page, msg)),
-            None => by_column.push(m::ColumnMessages {
-                name,
-                url,
-                reply_days,
-                messages: vec![(page, msg)],
-            }),
+        let mut by_column: Vec<m::ColumnMessages> = Vec::new();
+        for (page, msg) in m::merge(messages) {
+            let key = msg.url.as_ref().map(|u| u.to_string());
+            let list = key
+                .and_then(|k| listed.get(&k).cloned())
+                .unwrap_or(page.clone());
+            let (name, url) = match column_of(&list) {
+                Some(c) => (c.column.name.clone(), c.column.url.clone()),
+                None => ("未识别栏目".to_string(), folder(&list) + "/"),
+            };
+            let reply_days = site
+                .columns
+                .iter()
+                .find(|c| c.url.as_str() == url)
+                .and_then(|c| c.reply_days);
+            match by_column.iter_mut().find(|c| c.url == url) {
+                Some(c) => c.messages.push((page, msg)),
+                None => by_column.push(m::ColumnMessages {
+                    name,
+                    url,
+                    reply_days,
+                    messages: vec![(page, msg)],
+                }),
+            }
         }
-    }
-    let mut report = MessagesReport::default();
-    let stale: std::collections::HashSet<&str> = cols
-        .findings
-        .iter()
-        .filter(|f| f.check == columns::STALE_COLUMN)
-        .map(|f| f.url.as_str())
-        .collect();
-    for c in &by_column {
-        let (f, s) = m::judge_column(&site.id, c, as_of, rules, &observed_at);
-        report.findings.extend(
-            f.into_iter()
-                .filter(|f| !(f.check == columns::STALE_COLUMN && stale.contains(f.url.as_str()))),
+        let mut report = MessagesReport::default();
+        let stale: std::collections::HashSet<&str> = cols
+            .findings
+            .iter()
+            .filter(|f| f.check == columns::STALE_COLUMN)
+            .map(|f| f.url.as_str())
+            .collect();
+        for c in &by_column {
+            let (f, s) = m::judge_column(&site.id, c, as_of, rules, &observed_at);
+            report.findings.extend(
+                f.into_iter().filter(|f| {
+                    !(f.check == columns::STALE_COLUMN && stale.contains(f.url.as_str()))
+                }),
+            );
+            report.column_stats.push(s);
+        }
+        report.site_stats = m::site_stats(&report.column_stats);
+        let (f, rows) = m::judge_solicitations(
+            &site.id,
+            &m::merge_solicitations(solicitations),
+            &titles,
+            as_of,
+            rules,
+            &observed_at,
         );
-        report.column_stats.push(s);
+        report.findings.extend(f);
+        report.solicitations = rows;
+        report.observed_at = observed_at;
+        report
     }
-    report.site_stats = m::site_stats(&report.column_stats);
-    let (f, rows) = m::judge_solicitations(
-        &site.id,
-        &m::merge_solicitations(solicitations),
-        &titles,
-        as_of,
-        rules,
-        &observed_at,
-    );
-    report.findings.extend(f);
-    report.solicitations = rows;
-    report.observed_at = observed_at;
-    Ok(report)
 }
 
 /// The portal's consultation channel (`no_consultation_channel`): its consultation columns, each

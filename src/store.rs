@@ -32,8 +32,10 @@ use crate::domain::Finding;
 
 mod availability;
 mod previous;
+mod scan;
 pub use availability::{PageIdentity, Probe};
 pub use previous::{Previous, Unchanged, Validators};
+pub use scan::ScannedPage;
 
 /// A stored page, as column discovery reads it.
 #[derive(Debug, Clone)]
@@ -777,42 +779,6 @@ impl Store {
         Ok(rows)
     }
 
-    /// Calls `f(page url id, page url, links)` for every parsed page of a run.
-    pub fn for_each_page_links(
-        &self,
-        run: i64,
-        mut f: impl FnMut(u32, &str, &[(u32, &str, &str)]),
-    ) -> Result<(), StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT p.url_id, u.url, p.links FROM pages p JOIN urls u ON u.run_id = p.run_id AND u.id = p.url_id
-                 WHERE p.run_id = ?1 ORDER BY p.url_id",
-            )
-            .map_err(self.err())?;
-        let mut rows = st.query([run]).map_err(self.err())?;
-        while let Some(r) = rows.next().map_err(self.err())? {
-            let id: u32 = r.get(0).map_err(self.err())?;
-            let url: String = r.get(1).map_err(self.err())?;
-            let links: String = r.get(2).map_err(self.err())?;
-            // Borrowed from the row (1.2 million links at 20,000 pages, most of them never
-            // looked at); a text with an escape in it needs the owned form.
-            match serde_json::from_str::<Vec<(u32, &str, &str)>>(&links) {
-                Ok(borrowed) => f(id, &url, &borrowed),
-                Err(_) => {
-                    let owned: Vec<(u32, String, String)> =
-                        serde_json::from_str(&links).unwrap_or_default();
-                    let borrowed: Vec<(u32, &str, &str)> = owned
-                        .iter()
-                        .map(|(t, e, x)| (*t, e.as_str(), x.as_str()))
-                        .collect();
-                    f(id, &url, &borrowed);
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// The pages of a run that were to be rendered ([`crate::render`]): their URL (as crawled,
     /// and where it redirected to) and how they were read (`pages.render`).
     pub fn rendered_pages(
@@ -853,42 +819,6 @@ impl Store {
         Ok(links
             .and_then(|l| serde_json::from_str(&l).ok())
             .unwrap_or_default())
-    }
-
-    /// Calls `f` for every page of a run that has stored content (one page at a time: the
-    /// column checks keep only what they need).
-    pub fn for_each_page_content(
-        &self,
-        run: i64,
-        mut f: impl FnMut(StoredPage),
-    ) -> Result<(), StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT c.url_id, u.url, u.final_url, u.depth, u.fetched_at, p.title, c.content
-                 FROM page_content c
-                 JOIN urls u ON u.run_id = c.run_id AND u.id = c.url_id
-                 LEFT JOIN pages p ON p.run_id = c.run_id AND p.url_id = c.url_id
-                 WHERE c.run_id = ?1 ORDER BY c.url_id",
-            )
-            .map_err(self.err())?;
-        let mut rows = st.query([run]).map_err(self.err())?;
-        while let Some(r) = rows.next().map_err(self.err())? {
-            let content: String = r.get(6).map_err(self.err())?;
-            f(StoredPage {
-                id: r.get(0).map_err(self.err())?,
-                url: r.get(1).map_err(self.err())?,
-                final_url: r.get(2).map_err(self.err())?,
-                depth: r.get(3).map_err(self.err())?,
-                fetched_at: r
-                    .get::<_, Option<String>>(4)
-                    .map_err(self.err())?
-                    .unwrap_or_default(),
-                title: r.get(5).map_err(self.err())?,
-                content: serde_json::from_str(&content).unwrap_or_default(),
-            });
-        }
-        Ok(())
     }
 
     /// The latest finished run of a site in any period.

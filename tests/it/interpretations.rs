@@ -205,3 +205,67 @@ async fn every_policy_document_gets_its_planted_outcome() {
         "{text}"
     );
 }
+
+/// Regression (issue 19, one read of the stored pages for every check): a policy document or an
+/// interpretation known only from the column that lists it (no column meta; the documents'
+/// titles do not read like interpretations) is kept by no page's own words while the pages are
+/// read, so it is read again once the columns are known, and judged exactly as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_known_only_from_their_column_lists_are_judged_as_with_column_meta() {
+    let sites = sample().await;
+    let dir = tempfile::tempdir().unwrap();
+    let targets = write_targets(dir.path(), &sites, 50.0);
+    let out = dir.path().join("out");
+    let summary = crawl(&targets, &["portal"], &out, as_of()).await;
+    let judged = |findings: Vec<(String, String, String)>| {
+        let mut v: Vec<_> = findings
+            .into_iter()
+            .filter(|(check, _, _)| check.ends_with("_interpretation"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = judged(
+        summary.sites[0]
+            .findings
+            .iter()
+            .map(|f| (f.check.to_string(), f.url.clone(), f.page_url.clone()))
+            .collect(),
+    );
+    assert!(before.len() >= 5, "{before:?}");
+    let db = rusqlite::Connection::open(out.join("govpatrol.sqlite")).unwrap();
+    let stripped = db
+        .execute(
+            "UPDATE page_content SET content = json_set(content, '$.column.name', json('null'),
+                 '$.column.column_type', json('null')) WHERE kind = 'article'",
+            [],
+        )
+        .unwrap();
+    assert!(stripped > 10, "{stripped} articles");
+    drop(db);
+    let rebuilt = Command::new(env!("CARGO_BIN_EXE_govpatrol"))
+        .args(["report", "--period", "2026-11", "--out"])
+        .arg(&out)
+        .arg("--targets")
+        .arg(&targets)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    let jsonl = std::fs::read_to_string(out.join("2026-11/portal/findings.jsonl")).unwrap();
+    let after = judged(
+        jsonl
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("check"), s("url"), s("page_url"))
+            })
+            .collect(),
+    );
+    assert_eq!(after, before);
+}

@@ -138,6 +138,10 @@ pub struct CrawlSettings {
     /// Seconds one page may take to render; past it the page is read statically. Default 30.
     #[arg(long, value_name = "SECS")]
     pub render_timeout_secs: Option<u64>,
+    /// Seconds one URL may take in all (fetch with its retries and redirects, parse, extract);
+    /// past it the URL is recorded as too slow and the crawl goes on. Default 30.
+    #[arg(long, value_name = "SECS")]
+    pub url_budget_secs: Option<u64>,
 }
 
 /// Whether pages are rendered in headless Chromium before they are read ([`crate::render`]).
@@ -183,6 +187,8 @@ pub struct Settings {
     pub conditional_requests: bool,
     pub render: Render,
     pub render_timeout: Duration,
+    /// The most one URL may take in all ([`CrawlSettings::url_budget_secs`]).
+    pub url_budget: Duration,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -211,6 +217,7 @@ impl Default for Settings {
             conditional_requests: true,
             render: Render::Off,
             render_timeout: Duration::from_secs(30),
+            url_budget: Duration::from_secs(30),
         }
     }
 }
@@ -265,6 +272,9 @@ impl Settings {
         }
         if let Some(v) = over.render_timeout_secs {
             self.render_timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = over.url_budget_secs {
+            self.url_budget = Duration::from_secs(v);
         }
     }
 }
@@ -883,6 +893,13 @@ fn validate_settings<E>(
     }
     if s.timeout_secs == Some(0) {
         return Err(err(span, Some("timeout_secs"), "must be at least 1".into()));
+    }
+    if s.url_budget_secs.is_some_and(|t| !(1..=3600).contains(&t)) {
+        return Err(err(
+            span,
+            Some("url_budget_secs"),
+            "must be from 1 to 3600 seconds".into(),
+        ));
     }
     if s.render_timeout_secs
         .is_some_and(|t| !(1..=600).contains(&t))

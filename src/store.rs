@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS urls (
     last_modified TEXT,              --   next run's conditional request (see `Previous`)
     body_bytes INTEGER,              -- the page's body length (what a 304 saves)
     soft404 TEXT,                    -- a resource answered 200 with an error page: why, in words
+    read_limit TEXT,                 -- not read whole: too_large | too_complex | too_slow
     PRIMARY KEY (run_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages (
@@ -258,6 +259,11 @@ pub struct UrlResult {
     /// A resource (attachment, image …) that answered 200 with an error page, confirmed by GET
     /// (see [`crate::crawl::resource`]): the sign seen and what confirmed it, in words.
     pub soft404: Option<String>,
+    /// Why the URL was not read whole, when it was not: `too_large` (body over
+    /// `max_body_bytes`, or a page over the DOM cap read for its links only), `too_complex`
+    /// (more tags than a DOM is built for) or `too_slow` (over `url_budget_secs`); see
+    /// [`crate::crawl::parse_text`].
+    pub read_limit: Option<String>,
 }
 
 /// The stored facts of a parsed page.
@@ -549,7 +555,7 @@ impl Store {
         let sql = format!(
             "SELECT u.id, u.url, u.kind, u.status, u.error, u.final_url, u.content_type, u.method,
                     u.attempts, u.redirects, u.fetched_at, u.state, COALESCE(p.soft404, u.soft404),
-                    p.fingerprint, p.title
+                    p.fingerprint, p.title, u.read_limit
              FROM urls u JOIN runs r ON r.id = u.run_id
              LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
              WHERE u.run_id = ?1 {filter} ORDER BY u.id"
@@ -571,6 +577,7 @@ impl Store {
                         redirects: r.get(9)?,
                         fetched_at: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
                         skipped: r.get::<_, String>(11)? == "skipped",
+                        read_limit: r.get(15)?,
                         ..Default::default()
                     },
                     soft404: r.get(12)?,
@@ -846,6 +853,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("runs", "facts_key", "TEXT"),
     ("urls", "soft404", "TEXT"),
     ("pages", "render", "TEXT"),
+    ("urls", "read_limit", "TEXT"),
 ];
 
 fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
@@ -1053,7 +1061,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(
             "UPDATE urls SET state = ?3, status = ?4, error = ?5, final_url = ?6, content_type = ?7,
                 method = ?8, attempts = ?9, redirects = ?10, fetched_at = ?11, rechecked = ?12,
-                soft404 = ?13
+                soft404 = ?13, read_limit = ?14
              WHERE run_id = ?1 AND id = ?2",
         )?;
         st.execute(params![
@@ -1069,7 +1077,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             r.redirects,
             r.fetched_at,
             recheck,
-            r.soft404
+            r.soft404,
+            r.read_limit
         ])?;
         // The validators belong with the page rows they describe: the re-check of a failure
         // stores no page rows, so it leaves them alone.

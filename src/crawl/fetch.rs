@@ -4,7 +4,10 @@
 //! [`super::politeness::Politeness`] for every hop, follows redirects itself (so the
 //! chain is recorded and loops are caught), retries what may be transient (timeouts, resets,
 //! 5xx, 429 with its `Retry-After`) with exponential back-off, and reads at most
-//! `max_body_bytes` of a body, decompressed. Link checks ([`Want::Check`]) use HEAD and fall back
+//! `max_body_bytes` of a body, decompressed. Each request has a total time limit (`timeout_secs`,
+//! headers and body: a body trickled byte by byte times out like silence), and each URL a budget
+//! over all its attempts, redirects and back-offs (`url_budget_secs`, from its first request
+//! sent): past it the URL is given up as [`FetchError::TooSlow`]. Link checks ([`Want::Check`]) use HEAD and fall back
 //! to GET (without reading the body) when a server rejects HEAD or answers it with an error, so a
 //! link is never called broken on a HEAD answer alone. [`Fetcher::fetch_if`] adds the
 //! validators of an earlier read (`If-None-Match`, `If-Modified-Since`); a `304` comes back
@@ -27,6 +30,9 @@ pub const NOT_CONTACTED: &str = "not contacted: ";
 use super::politeness::{self, Politeness};
 use crate::config::Settings;
 
+/// How much of a body the GET of a link check reads (see [`Want::Check`]).
+pub const CHECK_BODY_BYTES: u64 = 16 * 1024;
+
 /// Most redirects followed for one URL.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -35,10 +41,14 @@ pub const MAX_REDIRECTS: usize = 10;
 pub enum Want {
     /// GET; read the body when it is HTML (a page to parse).
     Page,
-    /// Is it there? HEAD, then GET without reading the body if HEAD is refused or fails.
+    /// Is it there? HEAD, then GET if HEAD is refused or fails, reading the first
+    /// [`CHECK_BODY_BYTES`] of the body (a body that trickles or breaks off is a failure).
     Check,
     /// GET and read whatever body comes (`govpatrol page`).
     Body,
+    /// The re-check of a link that failed: GET at once (its HEAD already failed or answered
+    /// an error, and is not asked twice), reading the first [`CHECK_BODY_BYTES`] of the body.
+    Confirm,
 }
 
 /// The validators of an earlier read of a page, sent back as `If-None-Match` and
@@ -110,6 +120,9 @@ pub enum FetchError {
     /// A loopback, private, link-local or metadata address no configured site lives on.
     #[error("not contacted: {0}")]
     Blocked(String),
+    /// Over the per-URL budget (`url_budget_secs`): fetching (and reading) it took too long.
+    #[error("gave up after {0} s (the per-URL budget): too slow")]
+    TooSlow(u64),
     #[error("{0}")]
     Other(String),
 }
@@ -129,6 +142,10 @@ impl FetchError {
 pub struct Outcome {
     pub result: Result<Fetched, FetchError>,
     pub attempts: u32,
+    /// The redirects the last attempt followed before it failed (a loop, too many hops, a
+    /// timeout at the end of a chain): the evidence of an error. Empty on success (the chain is
+    /// in [`Fetched::redirects`]).
+    pub failed_chain: Vec<Hop>,
 }
 
 /// The HTTP client plus politeness.
@@ -198,9 +215,31 @@ impl Fetcher {
         } else {
             Method::GET
         };
+        // The per-URL budget runs from the first request sent (waiting for the host's turn
+        // before it is politeness, not the URL's fault).
+        let mut deadline = None;
         loop {
             attempts += 1;
-            let result = self.once(url, &method, want, settings, cond).await;
+            let mut chain = Vec::new();
+            let result = self
+                .once(
+                    url,
+                    &method,
+                    want,
+                    settings,
+                    cond,
+                    &mut deadline,
+                    &mut chain,
+                )
+                .await;
+            let done = |result: Result<Fetched, FetchError>, attempts| Outcome {
+                failed_chain: if result.is_err() { chain } else { Vec::new() },
+                result,
+                attempts,
+            };
+            if matches!(result, Err(FetchError::TooSlow(_))) {
+                return done(result, attempts);
+            }
             // A HEAD that fails in any way is asked again as GET before anything is concluded.
             if method == Method::HEAD {
                 let head_failed = match &result {
@@ -218,21 +257,28 @@ impl Fetcher {
                     continue;
                 }
             }
-            let (retry, pause) = match &result {
-                Ok(f) if f.status == 429 => (true, None),
-                Ok(f) if f.status >= 500 => (true, None),
-                Err(e) if e.transient() => (true, None),
-                _ => (false, None::<Duration>),
+            let retry = match &result {
+                Ok(f) => f.status == 429 || f.status >= 500,
+                Err(e) => e.transient(),
             };
             if !retry || failures >= settings.retries {
-                return Outcome { result, attempts };
+                return done(result, attempts);
             }
             failures += 1;
-            let backoff = pause.unwrap_or(Duration::from_millis(500 * 2u64.pow(failures)));
-            tokio::time::sleep(backoff.min(Duration::from_secs(30))).await;
+            // A 429 or 503 paused the host for its Retry-After ([`Politeness::back_off`]): the
+            // next attempt waits for that too, when it asks for the host's turn.
+            let backoff =
+                Duration::from_millis(500 * 2u64.pow(failures)).min(Duration::from_secs(30));
+            // A retry that could not even start within the budget is not made: the answer in
+            // hand (a 503, a timeout …) is the verdict.
+            if deadline.is_some_and(|d: Instant| Instant::now() + backoff >= d) {
+                return done(result, attempts);
+            }
+            tokio::time::sleep(backoff).await;
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn once(
         &self,
         url: &Url,
@@ -240,12 +286,15 @@ impl Fetcher {
         want: Want,
         settings: &Settings,
         cond: Option<&Conditional>,
+        deadline: &mut Option<Instant>,
+        redirects: &mut Vec<Hop>,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
+        let budget = settings.url_budget;
+        let too_slow = || FetchError::TooSlow(budget.as_secs());
         let mut current = url.clone();
         let mut method = method.clone();
         let mut seen: HashSet<String> = HashSet::from([current.as_str().to_string()]);
-        let mut redirects = Vec::new();
         for _ in 0..=MAX_REDIRECTS {
             self.guard
                 .check_literal(current.host_str().unwrap_or_default())
@@ -256,6 +305,7 @@ impl Fetcher {
                 .await
                 .map_err(FetchError::Robots)?;
             let permit = self.polite.acquire(&host).await;
+            let deadline = *deadline.get_or_insert_with(|| Instant::now() + budget);
             let mut req = self
                 .client
                 .request(method.clone(), current.clone())
@@ -270,7 +320,12 @@ impl Fetcher {
                     req = req.header(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let resp = match req.send().await {
+            let sent = tokio::time::timeout_at(deadline.into(), req.send()).await;
+            let Ok(sent) = sent else {
+                self.polite.record(&host, true);
+                return Err(too_slow());
+            };
+            let resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     let e = classify(&e, settings);
@@ -335,7 +390,7 @@ impl Fetcher {
             let mut fetched = Fetched {
                 final_url: current,
                 status,
-                redirects,
+                redirects: std::mem::take(redirects),
                 content_type,
                 body: None,
                 truncated: false,
@@ -352,11 +407,30 @@ impl Fetcher {
                 && match want {
                     Want::Body => true,
                     Want::Page => fetched.content_type.is_none() || fetched.is_html(),
-                    Want::Check => false,
+                    Want::Check | Want::Confirm => false,
                 };
-            if read_body {
-                let (body, truncated) =
-                    read_body_capped(resp, settings.max_body_bytes, settings).await?;
+            if method == Method::GET && matches!(want, Want::Check | Want::Confirm) && status < 400
+            {
+                // The GET of a link whose HEAD failed: its first 16 KiB must come, within the
+                // request's time limit, for the link to be fine (a body that trickles or is
+                // reset is what a person clicking the link would get). The bytes are dropped.
+                tokio::time::timeout_at(
+                    deadline.into(),
+                    read_body_capped(
+                        resp,
+                        CHECK_BODY_BYTES.min(settings.max_body_bytes),
+                        settings,
+                    ),
+                )
+                .await
+                .map_err(|_| too_slow())??;
+            } else if read_body {
+                let (body, truncated) = tokio::time::timeout_at(
+                    deadline.into(),
+                    read_body_capped(resp, settings.max_body_bytes, settings),
+                )
+                .await
+                .map_err(|_| too_slow())??;
                 fetched.body = Some(body);
                 fetched.truncated = truncated;
             }

@@ -35,6 +35,7 @@ pub mod items;
 pub mod messages;
 pub mod policy;
 pub mod script_built;
+pub mod stream;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -65,7 +66,7 @@ pub enum PageKind {
 /// a new release reads every page afresh once instead of reusing what an older one extracted.
 /// A test in `crawl` hashes what the crawl stores of the fixture pages and fails when that changes
 /// and this does not.
-pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.2");
+pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.3");
 
 /// Most list rows kept per page (a site map can link thousands of pages).
 pub const MAX_ITEMS: usize = 500;
@@ -248,9 +249,9 @@ fn single_page(doc: &Html, column: &items::ColumnMeta) -> bool {
 }
 
 /// Longest link text kept.
-const MAX_TEXT: usize = 200;
+pub(crate) const MAX_TEXT: usize = 200;
 /// Most `<meta>` tags kept per page.
-const MAX_META: usize = 64;
+pub(crate) const MAX_META: usize = 64;
 
 /// One link found on a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -526,6 +527,28 @@ fn resolve_links(
     base: &Url,
     encoding: &'static Encoding,
 ) -> Vec<Link> {
+    resolve_links_with(
+        raw.iter()
+            .filter(|(el, _)| {
+                el.value().name() != "link" || {
+                    let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
+                    !(rel.contains("dns-prefetch") || rel.contains("preconnect"))
+                }
+            })
+            .map(|(el, raw)| (el.value().name(), *raw, || link_text(el))),
+        base,
+        encoding,
+    )
+}
+
+/// Every link of `raw` (element name, target as written, its text worked out when needed)
+/// resolved against `base` ([`resolve`]: skippable schemes dropped, [`normalise`]d),
+/// deduplicated by target, first occurrence kept. Linear: one hash per link.
+pub(crate) fn resolve_links_with<'a, F: FnOnce() -> String>(
+    raw: impl Iterator<Item = (&'a str, &'a str, F)>,
+    base: &Url,
+    encoding: &'static Encoding,
+) -> Vec<Link> {
     fn encoder(enc: &'static Encoding) -> impl Fn(&str) -> Cow<'_, [u8]> {
         move |s| enc.encode(s).0
     }
@@ -538,14 +561,7 @@ fn resolve_links(
     };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (el, raw) in raw {
-        let name = el.value().name();
-        if name == "link" {
-            let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
-            if rel.contains("dns-prefetch") || rel.contains("preconnect") {
-                continue;
-            }
-        }
+    for (name, raw, text) in raw {
         let Some(url) = resolve(raw, &options) else {
             continue;
         };
@@ -555,7 +571,7 @@ fn resolve_links(
         out.push(Link {
             url,
             element: name.to_string(),
-            text: link_text(el),
+            text: text(),
         });
     }
     out

@@ -275,6 +275,7 @@ fn peak_rss_mb() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_crawler_survives_a_hostile_server_and_reports_exactly_the_broken_links() {
+    let _alone = crate::common::HOSTILE.lock().await;
     let (base, counts, internal_conns) = start().await;
     let dir = tempfile::tempdir().unwrap();
     let targets = dir.path().join("targets.toml");

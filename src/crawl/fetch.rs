@@ -30,6 +30,41 @@ pub const NOT_CONTACTED: &str = "not contacted: ";
 use super::politeness::{self, Politeness};
 use crate::config::Settings;
 
+/// A body larger than this is a big body: it is read only with one of the [`BIG_BODIES`] turns.
+pub const BIG_BODY: usize = 1024 * 1024;
+/// Bodies over [`BIG_BODY`] read (and held until parsed) at once over the whole run: memory is
+/// bounded by `2 × max_body_bytes` plus `BIG_BODY` per connection, whatever the pages. A
+/// request waiting for a turn has its time limit and its URL's budget extended by the wait
+/// (its server is only kept waiting).
+pub static BIG_BODIES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The time limits of one request: its own (`timeout_secs`, over the whole answer) and its
+/// URL's budget (`url_budget_secs`).
+struct Clock {
+    request_end: Instant,
+    deadline: Instant,
+}
+
+impl Clock {
+    fn limit(&self) -> tokio::time::Instant {
+        self.request_end.min(self.deadline).into()
+    }
+
+    /// The error when [`Clock::limit`] passed.
+    fn expired(&self, settings: &Settings) -> FetchError {
+        if self.request_end <= self.deadline {
+            FetchError::Timeout(settings.timeout.as_secs())
+        } else {
+            FetchError::TooSlow(settings.url_budget.as_secs())
+        }
+    }
+
+    fn extend(&mut self, by: Duration) {
+        self.request_end += by;
+        self.deadline += by;
+    }
+}
+
 /// How much of a body the GET of a link check reads (see [`Want::Check`]).
 pub const CHECK_BODY_BYTES: u64 = 16 * 1024;
 
@@ -79,6 +114,9 @@ pub struct Fetched {
     pub elapsed: Duration,
     /// The response's `ETag` and `Last-Modified` headers.
     pub validators: Conditional,
+    /// A body over [`BIG_BODY`] holds one of the few turns for big bodies ([`BIG_BODIES`])
+    /// until it is dropped: drop this with the body.
+    pub big: Option<Arc<tokio::sync::SemaphorePermit<'static>>>,
 }
 
 impl Fetched {
@@ -291,7 +329,6 @@ impl Fetcher {
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
         let budget = settings.url_budget;
-        let too_slow = || FetchError::TooSlow(budget.as_secs());
         let mut current = url.clone();
         let mut method = method.clone();
         let mut seen: HashSet<String> = HashSet::from([current.as_str().to_string()]);
@@ -305,11 +342,11 @@ impl Fetcher {
                 .await
                 .map_err(FetchError::Robots)?;
             let permit = self.polite.acquire(&host).await;
-            let deadline = *deadline.get_or_insert_with(|| Instant::now() + budget);
-            let mut req = self
-                .client
-                .request(method.clone(), current.clone())
-                .timeout(settings.timeout);
+            let mut clock = Clock {
+                request_end: Instant::now() + settings.timeout,
+                deadline: *deadline.get_or_insert_with(|| Instant::now() + budget),
+            };
+            let mut req = self.client.request(method.clone(), current.clone());
             // On every hop: the validators belong to the end of the chain, and a redirect
             // answers the same whatever they say.
             if let Some(c) = cond {
@@ -320,10 +357,10 @@ impl Fetcher {
                     req = req.header(header::IF_MODIFIED_SINCE, v);
                 }
             }
-            let sent = tokio::time::timeout_at(deadline.into(), req.send()).await;
+            let sent = tokio::time::timeout_at(clock.limit(), req.send()).await;
             let Ok(sent) = sent else {
                 self.polite.record(&host, true);
-                return Err(too_slow());
+                return Err(clock.expired(settings));
             };
             let resp = match sent {
                 Ok(r) => r,
@@ -401,6 +438,7 @@ impl Fetcher {
                 },
                 elapsed: Duration::ZERO,
                 validators,
+                big: None,
             };
             let read_body = method != Method::HEAD
                 && status != 304
@@ -414,25 +452,16 @@ impl Fetcher {
                 // The GET of a link whose HEAD failed: its first 16 KiB must come, within the
                 // request's time limit, for the link to be fine (a body that trickles or is
                 // reset is what a person clicking the link would get). The bytes are dropped.
-                tokio::time::timeout_at(
-                    deadline.into(),
-                    read_body_capped(
-                        resp,
-                        CHECK_BODY_BYTES.min(settings.max_body_bytes),
-                        settings,
-                    ),
-                )
-                .await
-                .map_err(|_| too_slow())??;
+                let cap = CHECK_BODY_BYTES.min(settings.max_body_bytes);
+                read_body_capped(resp, cap, settings, &mut clock).await?;
             } else if read_body {
-                let (body, truncated) = tokio::time::timeout_at(
-                    deadline.into(),
-                    read_body_capped(resp, settings.max_body_bytes, settings),
-                )
-                .await
-                .map_err(|_| too_slow())??;
+                let read =
+                    read_body_capped(resp, settings.max_body_bytes, settings, &mut clock).await;
+                *deadline = Some(clock.deadline);
+                let (body, truncated, big) = read?;
                 fetched.body = Some(body);
                 fetched.truncated = truncated;
+                fetched.big = big;
             }
             drop(permit);
             fetched.elapsed = started.elapsed();
@@ -442,26 +471,50 @@ impl Fetcher {
     }
 }
 
+/// Reads at most `cap` bytes of a body within `clock`: `(body, truncated, big-body turn)`. A
+/// body that grows over [`BIG_BODY`] waits for a [`BIG_BODIES`] turn (the wait extends
+/// `clock`) and keeps it.
+#[allow(clippy::type_complexity)]
 async fn read_body_capped(
     mut resp: reqwest::Response,
     cap: u64,
     settings: &Settings,
-) -> Result<(Vec<u8>, bool), FetchError> {
+    clock: &mut Clock,
+) -> Result<
+    (
+        Vec<u8>,
+        bool,
+        Option<Arc<tokio::sync::SemaphorePermit<'static>>>,
+    ),
+    FetchError,
+> {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    // Never more than a big body's threshold up front, whatever Content-Length claims.
     let mut body = Vec::with_capacity(
         resp.content_length()
-            .map_or(16 * 1024, |l| usize::try_from(l).unwrap_or(cap).min(cap)),
+            .map_or(16 * 1024, |l| usize::try_from(l).unwrap_or(cap).min(cap))
+            .min(BIG_BODY),
     );
+    let mut big = None;
     loop {
-        match resp.chunk().await {
+        let next = tokio::time::timeout_at(clock.limit(), resp.chunk())
+            .await
+            .map_err(|_| clock.expired(settings))?;
+        match next {
             Ok(Some(chunk)) => {
+                if big.is_none() && body.len() + chunk.len() > BIG_BODY && cap > BIG_BODY {
+                    let asked = Instant::now();
+                    let turn = BIG_BODIES.acquire().await.expect("never closed");
+                    clock.extend(asked.elapsed());
+                    big = Some(Arc::new(turn));
+                }
                 let room = cap.saturating_sub(body.len());
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 if body.len() >= cap {
-                    return Ok((body, true));
+                    return Ok((body, true, big));
                 }
             }
-            Ok(None) => return Ok((body, false)),
+            Ok(None) => return Ok((body, false, big)),
             Err(e) => return Err(classify(&e, settings)),
         }
     }

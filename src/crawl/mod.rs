@@ -419,7 +419,10 @@ async fn run_job(
 /// wait with the job until the crawl loop takes it) and returns its length.
 fn drop_body(outcome: &mut Outcome) -> Option<u64> {
     match &mut outcome.result {
-        Ok(f) => f.body.take().map(|b| b.len() as u64),
+        Ok(f) => {
+            f.big = None;
+            f.body.take().map(|b| b.len() as u64)
+        }
         Err(_) => None,
     }
 }
@@ -879,6 +882,7 @@ mod tests {
                 method: "GET",
                 elapsed: std::time::Duration::ZERO,
                 validators: fetch::Conditional::default(),
+                big: None,
             };
             // Each page as an inner page and as a homepage (blocks and footer are read there).
             for homepage in [false, true] {

@@ -544,10 +544,25 @@ fn resolve_links(
 /// Every link of `raw` (element name, target as written, its text worked out when needed)
 /// resolved against `base` ([`resolve`]: skippable schemes dropped, [`normalise`]d),
 /// deduplicated by target, first occurrence kept. Linear: one hash per link.
-pub(crate) fn resolve_links_with<'a, F: FnOnce() -> String>(
+pub(crate) fn resolve_links_with<'a, F: Fn() -> String>(
     raw: impl Iterator<Item = (&'a str, &'a str, F)>,
     base: &Url,
     encoding: &'static Encoding,
+) -> Vec<Link> {
+    resolve_links_by(base, encoding, |push| {
+        for (name, raw, text) in raw {
+            push(name, raw, &text);
+        }
+    })
+}
+
+/// [`resolve_links_with`] for a reader that finds links as it goes (`drive` calls `push` with
+/// each one): nothing is held per link but the links kept, so a page of 100,000 links to the
+/// same 5 URLs costs 5 links. The seen-set holds a 64-bit hash per target (keyed per process).
+pub(crate) fn resolve_links_by(
+    base: &Url,
+    encoding: &'static Encoding,
+    drive: impl FnOnce(&mut dyn FnMut(&str, &str, &dyn Fn() -> String)),
 ) -> Vec<Link> {
     fn encoder(enc: &'static Encoding) -> impl Fn(&str) -> Cow<'_, [u8]> {
         move |s| enc.encode(s).0
@@ -559,21 +574,22 @@ pub(crate) fn resolve_links_with<'a, F: FnOnce() -> String>(
     } else {
         options.encoding_override(Some(&encode))
     };
+    let hasher = std::hash::RandomState::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (name, raw, text) in raw {
+    drive(&mut |name, raw, text| {
         let Some(url) = resolve(raw, &options) else {
-            continue;
+            return;
         };
-        if !seen.insert(url.as_str().to_string()) {
-            continue;
+        if !seen.insert(std::hash::BuildHasher::hash_one(&hasher, url.as_str())) {
+            return;
         }
         out.push(Link {
             url,
             element: name.to_string(),
             text: text(),
         });
-    }
+    });
     out
 }
 

@@ -68,105 +68,104 @@ pub fn too_big(html: &str) -> Option<&'static str> {
 pub fn facts(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts {
     let b = html.as_bytes();
     let mut title: Option<String> = None;
-    let mut base: Option<String> = None;
     let mut meta = BTreeMap::new();
-    // (element, raw target, text, rel)
-    let mut raw: Vec<(&'static str, String, String, String)> = Vec::new();
     let mut text = String::new();
-    let mut at = 0;
-    while let Some(lt) = find_from(b, at, b"<") {
-        if text.len() < MAX_KEPT_TEXT {
-            push_text(&mut text, &html[at..lt]);
-        }
-        at = lt + 1;
-        if b[at..].starts_with(b"!--") {
-            at = find_from(b, at + 3, b"-->").map_or(b.len(), |e| e + 3);
-            continue;
-        }
-        if b.get(at) == Some(&b'/') || b.get(at) == Some(&b'!') || b.get(at) == Some(&b'?') {
-            at = find_from(b, at, b">").map_or(b.len(), |e| e + 1);
-            continue;
-        }
-        let name_end = b[at..]
-            .iter()
-            .position(|c| !c.is_ascii_alphanumeric())
-            .map_or(b.len(), |p| at + p);
-        if name_end == at {
-            continue; // a `<` in text
-        }
-        let name = html[at..name_end].to_ascii_lowercase();
-        let (attrs, end) = attributes(html, name_end);
-        if end >= b.len() && b.last() != Some(&b'>') {
-            break; // a tag cut off by the end of the body (the cap) is not read, as a parser would not
-        }
-        at = end;
-        let attr = |k: &str| {
-            attrs
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                .map(|(_, v)| v.as_ref())
-        };
-        match name.as_str() {
-            "script" | "style" | "textarea" | "title" | "noscript" | "template" => {
-                let close = format!("</{name}");
-                let stop = find_ci(b, at, close.as_bytes()).unwrap_or(b.len());
-                if name == "title" && title.is_none() {
-                    title = Some(collapse(&decode_entities(&html[at..stop])));
-                }
-                if name == "script" {
-                    if let Some(src) = attr("src") {
-                        raw.push(("script", src.to_string(), String::new(), String::new()));
-                    }
-                }
-                at = find_from(b, stop, b">").map_or(b.len(), |e| e + 1);
-            }
-            "base" if base.is_none() => base = attr("href").map(str::to_string),
-            "meta" if meta.len() < MAX_META => {
-                if let (Some(n), Some(c)) = (attr("name"), attr("content")) {
-                    meta.entry(n.trim().to_ascii_lowercase())
-                        .or_insert_with(|| collapse(c));
-                }
-            }
-            other => {
-                let Some(element) = ELEMENTS.iter().find(|e| **e == other) else {
-                    continue;
-                };
-                let Some(target) = link_attr(element).and_then(attr) else {
-                    continue;
-                };
-                let mut label = String::new();
-                if matches!(*element, "a" | "area") {
-                    label = anchor_text(html, at);
-                }
-                if label.is_empty() {
-                    label = attr("alt")
-                        .or_else(|| attr("title"))
-                        .map(collapse)
-                        .unwrap_or_default();
-                }
-                if label.chars().count() > MAX_TEXT {
-                    label = label.chars().take(MAX_TEXT).collect();
-                }
-                let rel = attr("rel").unwrap_or("").to_ascii_lowercase();
-                raw.push((element, target.to_string(), label, rel));
-            }
-        }
-    }
-    if text.len() < MAX_KEPT_TEXT && at < b.len() {
-        push_text(&mut text, &html[at..]);
-    }
-    let base = base
+    // The first `<base href>` applies to every link, before it or after.
+    let base = first_base(html)
         .and_then(|h| url.join(h.trim()).ok())
         .unwrap_or_else(|| url.clone());
-    let links = super::resolve_links_with(
-        raw.iter()
-            .filter(|(e, _, _, rel)| {
-                !(*e == "link" && (rel.contains("dns-prefetch") || rel.contains("preconnect")))
-            })
-            .map(|(e, href, label, _)| (*e, href.as_str(), || label.clone())),
-        &base,
-        encoding,
-    );
+    // Links are resolved as they are met: nothing is held per link but the links kept.
+    let links = super::resolve_links_by(&base, encoding, |push| {
+        let mut at = 0;
+        while let Some(lt) = find_from(b, at, b"<") {
+            if text.len() < MAX_KEPT_TEXT {
+                push_text(&mut text, &html[at..lt]);
+            }
+            at = lt + 1;
+            if b[at..].starts_with(b"!--") {
+                at = find_from(b, at + 3, b"-->").map_or(b.len(), |e| e + 3);
+                continue;
+            }
+            if matches!(b.get(at), Some(b'/' | b'!' | b'?')) {
+                at = find_from(b, at, b">").map_or(b.len(), |e| e + 1);
+                continue;
+            }
+            let name_end = b[at..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .map_or(b.len(), |p| at + p);
+            if name_end == at {
+                continue; // a `<` in text
+            }
+            let name = html[at..name_end].to_ascii_lowercase();
+            let (attrs, end) = attributes(html, name_end);
+            if end >= b.len() && b.last() != Some(&b'>') {
+                break; // a tag cut off by the end of the body (the cap) is not read, as a parser would not
+            }
+            at = end;
+            let attr = |k: &str| {
+                attrs
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                    .map(|(_, v)| v.as_ref())
+            };
+            match name.as_str() {
+                "script" | "style" | "textarea" | "title" | "noscript" | "template" => {
+                    let close = format!("</{name}");
+                    let stop = find_ci(b, at, close.as_bytes()).unwrap_or(b.len());
+                    if name == "title" && title.is_none() {
+                        title = Some(collapse(&decode_entities(&html[at..stop])));
+                    }
+                    if name == "script" {
+                        if let Some(src) = attr("src") {
+                            push("script", src, &String::new);
+                        }
+                    }
+                    at = find_from(b, stop, b">").map_or(b.len(), |e| e + 1);
+                }
+                "meta" if meta.len() < MAX_META => {
+                    if let (Some(n), Some(c)) = (attr("name"), attr("content")) {
+                        meta.entry(n.trim().to_ascii_lowercase())
+                            .or_insert_with(|| collapse(c));
+                    }
+                }
+                other => {
+                    let Some(element) = ELEMENTS.iter().find(|e| **e == other) else {
+                        continue;
+                    };
+                    let Some(target) = link_attr(element).and_then(attr) else {
+                        continue;
+                    };
+                    if *element == "link" {
+                        let rel = attr("rel").unwrap_or("").to_ascii_lowercase();
+                        if rel.contains("dns-prefetch") || rel.contains("preconnect") {
+                            continue;
+                        }
+                    }
+                    let label = || {
+                        let mut label = String::new();
+                        if matches!(*element, "a" | "area") {
+                            label = anchor_text(html, end);
+                        }
+                        if label.is_empty() {
+                            label = attr("alt")
+                                .or_else(|| attr("title"))
+                                .map(collapse)
+                                .unwrap_or_default();
+                        }
+                        if label.chars().count() > MAX_TEXT {
+                            label = label.chars().take(MAX_TEXT).collect();
+                        }
+                        label
+                    };
+                    push(element, target, &label);
+                }
+            }
+        }
+        if text.len() < MAX_KEPT_TEXT && at < b.len() {
+            push_text(&mut text, &html[at..]);
+        }
+    });
     let title = title.unwrap_or_default();
     let text = collapse(&text);
     PageFacts {
@@ -177,6 +176,26 @@ pub fn facts(html: &str, url: &Url, encoding: &'static Encoding) -> PageFacts {
         meta,
         ..Default::default()
     }
+}
+
+/// The `href` of the page's first `<base>` tag, if any.
+fn first_base(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let mut at = 0;
+    while let Some(i) = find_ci(b, at, b"<base") {
+        let end = i + 5;
+        at = end;
+        if b.get(end)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
+        {
+            let (attrs, _) = attributes(html, end);
+            return attrs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("href"))
+                .map(|(_, v)| v.to_string());
+        }
+    }
+    None
 }
 
 /// The linking elements, as `'static` names.

@@ -397,6 +397,17 @@ pub fn render_text(v: &PageView) -> String {
     if let Some(why) = &v.soft404 {
         let _ = writeln!(s, "soft 404:   {why}");
     }
+    if let Some(limit) = &v.read_limit {
+        let why = match limit.as_str() {
+            crate::crawl::TOO_LARGE => "larger than max_body_bytes or than a DOM is built for",
+            crate::crawl::TOO_COMPLEX => "more tags than a DOM is built for",
+            _ => "over the per-URL budget",
+        };
+        let _ = writeln!(
+            s,
+            "not read whole: {limit} ({why}): only its links, title and meta tags were read"
+        );
+    }
     if !v.meta.is_empty() {
         let _ = writeln!(s, "meta:");
         for (k, val) in &v.meta {

@@ -8,7 +8,7 @@
 //! enough visible text for the soft-404 signs and the fingerprint. What the column checks read
 //! (list rows, dates, kind) is not: the page is stored as not read whole
 //! (`urls.read_limit`). Links are resolved, normalised and deduplicated exactly as the
-//! DOM path does ([`super::resolve_links_with`]), so a link after the pathological part of the
+//! DOM path does (`resolve_links_by`), so a link after the pathological part of the
 //! page is found like any other.
 //!
 //! ```

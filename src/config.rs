@@ -1043,6 +1043,20 @@ mod tests {
     }
 
     #[test]
+    fn the_url_budget_is_read_and_checked() {
+        let t = parse(&format!("[defaults]\nurl_budget_secs = 5\n{SITE}")).unwrap();
+        assert_eq!(t.sites[0].settings.url_budget, Duration::from_secs(5));
+        assert_eq!(Settings::default().url_budget, Duration::from_secs(30));
+        let e = parse(&format!("{SITE}[site.settings]\nurl_budget_secs = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`url_budget_secs`") && e.contains("1 to 3600"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn wrong_type_names_the_key() {
         let e = parse(&format!(
             "[defaults]\nrequests_per_second = \"fast\"\n{SITE}"

@@ -502,4 +502,36 @@ mod tests {
             &Url::parse("http://s.gov.cn/News/List.aspx?page=2").unwrap()
         ));
     }
+
+    #[test]
+    fn one_page_reveals_at_most_1000_new_urls_of_one_shape_and_known_urls_keep_their_ids() {
+        let home = Url::parse("http://s.gov.cn/").unwrap();
+        let site = Site::adhoc(&home, crate::config::Settings::default());
+        let (mut f, _) = Frontier::new(&home);
+        let known = Url::parse("http://s.gov.cn/item/5000.html").unwrap();
+        let (known_id, _) = f.add(&known, 1, UrlKind::Page);
+        let mut shapes = HashMap::new();
+        let mut new = 0;
+        for i in 0..100_000 {
+            let u = Url::parse(&format!("http://s.gov.cn/item/{i}.html")).unwrap();
+            match f.admit_from_page(&site, &u, "a", 1, &mut shapes) {
+                Some((id, None)) if i == 5000 => assert_eq!(id, known_id),
+                Some((_, Some(_))) => new += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(new, MAX_NEW_PER_SHAPE_PER_PAGE);
+        // Another shape, another host: their own 1,000.
+        let other = Url::parse("http://s.gov.cn/news/a.html").unwrap();
+        assert!(matches!(
+            f.admit_from_page(&site, &other, "a", 1, &mut shapes),
+            Some((_, Some(_)))
+        ));
+        // The next page starts its own count.
+        let next = Url::parse("http://s.gov.cn/item/200000.html").unwrap();
+        assert!(matches!(
+            f.admit_from_page(&site, &next, "a", 1, &mut HashMap::new()),
+            Some((_, Some(_)))
+        ));
+    }
 }

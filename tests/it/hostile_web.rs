@@ -257,3 +257,55 @@ fn every_hostile_page_is_read_in_linear_time_and_the_link_after_it_is_found() {
         assert!(took < Duration::from_secs(20), "{what}: {took:?}");
     }
 }
+
+/// The per-URL budget and `Retry-After`, one URL at a time against the same site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_over_its_budget_is_given_up_and_retry_after_is_honoured() {
+    use govpatrol::crawl::fetch::{FetchError, Fetcher, Want};
+    let site = site::start("127.0.0.1", 0, 0, site::Scale::Light).await;
+    let fetcher = Fetcher::new("govpatrol-test", 8, govpatrol::crawl::guard::Guard::open());
+    let mut settings = govpatrol::config::Settings {
+        requests_per_second: 100.0,
+        timeout: Duration::from_secs(10),
+        url_budget: Duration::from_secs(1),
+        respect_robots: false,
+        ..Default::default()
+    };
+    let url = |p: &str| url::Url::parse(&format!("{}{}", site.home, &p[1..])).unwrap();
+    // A body at 1 byte/s: the request's own limit (10 s) would be long; the budget ends it.
+    let started = Instant::now();
+    let out = fetcher
+        .fetch(&url("/trickle.html"), Want::Page, &settings)
+        .await;
+    assert_eq!(out.result.as_ref().unwrap_err(), &FetchError::TooSlow(1));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let stored = govpatrol::crawl::url_result(&out);
+    assert_eq!(stored.read_limit.as_deref(), Some("too_slow"));
+    // A request's time limit covers its body, not only the wait for headers.
+    settings.timeout = Duration::from_secs(1);
+    settings.url_budget = Duration::from_secs(30);
+    settings.retries = 0;
+    let out = fetcher
+        .fetch(&url("/trickle.html"), Want::Page, &settings)
+        .await;
+    assert_eq!(out.result.unwrap_err(), FetchError::Timeout(1));
+    // 429 with Retry-After (2 s; an HTTP date 3 s ahead, to the second): the next attempt waits
+    // that long, not only the 1 s back-off, and the link is fine.
+    settings.retries = 2;
+    for (path, at_least) in [("/busy-secs.html", 2.0), ("/busy-date.html", 2.0)] {
+        let started = Instant::now();
+        let out = fetcher.fetch(&url(path), Want::Page, &settings).await;
+        assert_eq!(
+            out.result.as_ref().map(|f| f.status).ok(),
+            Some(200),
+            "{path}"
+        );
+        assert_eq!(out.attempts, 2, "{path}");
+        let waited = started.elapsed().as_secs_f64();
+        assert!(waited >= at_least, "{path}: retried after {waited} s");
+    }
+}

@@ -114,7 +114,7 @@ pub const ENDPOINTS: &[(&str, Verdict, &str)] = &[
     (
         "/busy-secs.html",
         Verdict::Fine,
-        "429 with Retry-After: 1, then 200",
+        "429 with Retry-After: 2, then 200",
     ),
     (
         "/busy-date.html",
@@ -498,10 +498,10 @@ async fn serve(
             respond(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"", false).await
         }
         "/busy-secs.html" if n == 1 => {
-            respond(s, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"", false).await
+            respond(s, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", b"", false).await
         }
         "/busy-date.html" if n == 1 => {
-            let when = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc2822().replace("+0000", "GMT");
+            let when = (chrono::Utc::now() + chrono::Duration::seconds(3)).to_rfc2822().replace("+0000", "GMT");
             let h = format!("HTTP/1.1 429 Too Many Requests\r\nRetry-After: {when}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             respond(s, &h, b"", false).await
         }

@@ -37,6 +37,9 @@ pub const BIG_BODY: usize = 1024 * 1024;
 /// request waiting for a turn has its time limit and its URL's budget extended by the wait
 /// (its server is only kept waiting).
 pub static BIG_BODIES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Longest wait for a [`BIG_BODIES`] turn (also never longer than `timeout_secs`); past it the
+/// body is read without one, so that nothing can wait for a turn forever.
+pub const MAX_TURN_WAIT: Duration = Duration::from_secs(10);
 
 /// The time limits of one request: its own (`timeout_secs`, over the whole answer) and its
 /// URL's budget (`url_budget_secs`).
@@ -472,8 +475,8 @@ impl Fetcher {
 }
 
 /// Reads at most `cap` bytes of a body within `clock`: `(body, truncated, big-body turn)`. A
-/// body that grows over [`BIG_BODY`] waits for a [`BIG_BODIES`] turn (the wait extends
-/// `clock`) and keeps it.
+/// body that grows over [`BIG_BODY`] waits for a [`BIG_BODIES`] turn (at most
+/// [`MAX_TURN_WAIT`]; the wait extends `clock`) and keeps it.
 #[allow(clippy::type_complexity)]
 async fn read_body_capped(
     mut resp: reqwest::Response,
@@ -495,18 +498,25 @@ async fn read_body_capped(
             .map_or(16 * 1024, |l| usize::try_from(l).unwrap_or(cap).min(cap))
             .min(BIG_BODY),
     );
-    let mut big = None;
+    let (mut big, mut asked) = (None, false);
     loop {
         let next = tokio::time::timeout_at(clock.limit(), resp.chunk())
             .await
             .map_err(|_| clock.expired(settings))?;
         match next {
             Ok(Some(chunk)) => {
-                if big.is_none() && body.len() + chunk.len() > BIG_BODY && cap > BIG_BODY {
-                    let asked = Instant::now();
-                    let turn = BIG_BODIES.acquire().await.expect("never closed");
-                    clock.extend(asked.elapsed());
-                    big = Some(Arc::new(turn));
+                if !asked && body.len() + chunk.len() > BIG_BODY && cap > BIG_BODY {
+                    // The wait is bounded: a task that holds a turn and fetches again (a
+                    // resource's confirming GET, a rendered page's requests) must never wait
+                    // for itself. Past the bound the body is read without a turn.
+                    asked = true;
+                    let since = Instant::now();
+                    let wait = settings.timeout.min(MAX_TURN_WAIT);
+                    big = tokio::time::timeout(wait, BIG_BODIES.acquire())
+                        .await
+                        .ok()
+                        .map(|t| Arc::new(t.expect("never closed")));
+                    clock.extend(since.elapsed());
                 }
                 let room = cap.saturating_sub(body.len());
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);

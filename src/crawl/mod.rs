@@ -383,7 +383,7 @@ async fn run_job(
                 attempts = outcome.attempts;
             }
             _ => {
-                let read = read_page(&site, &item, &outcome).await;
+                let read = read_page(&site, &item, &mut outcome).await;
                 let read =
                     render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
                 let body_bytes = drop_body(&mut outcome);
@@ -403,7 +403,7 @@ async fn run_job(
     if item.kind == UrlKind::Resource {
         (outcome, soft) = soft404.confirm(&fetcher, &site, &item.url, outcome).await;
     }
-    let read = read_page(&site, &item, &outcome).await;
+    let read = read_page(&site, &item, &mut outcome).await;
     let read = render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
     let body_bytes = drop_body(&mut outcome);
     Job {
@@ -451,14 +451,20 @@ async fn render(
 /// bounds that memory whatever the pages and the connections.
 static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-async fn read_page(site: &Site, item: &Item, outcome: &Outcome) -> Read {
-    match (&outcome.result, item.kind) {
+/// Parses a fetched page of the site, then gives back its big-body turn
+/// ([`fetch::BIG_BODIES`]): a render that follows fetches again and must not wait for it.
+async fn read_page(site: &Site, item: &Item, outcome: &mut Outcome) -> Read {
+    let read = match (&outcome.result, item.kind) {
         (Ok(f), UrlKind::Page) if f.body.is_some() => {
             let _turn = PARSING.acquire().await.expect("never closed");
             parse(site, f, true, item.id == 0).map_or(Read::Nothing, |p| Read::Parsed(Box::new(p)))
         }
         _ => Read::Nothing,
+    };
+    if let Ok(f) = &mut outcome.result {
+        f.big = None;
     }
+    read
 }
 
 /// Classifies a page's links and the pages of its list (pagination) as the frontier sees them

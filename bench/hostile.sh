@@ -13,6 +13,7 @@
 # against the expected one.
 #
 #   bench/hostile.sh
+#   BIN=/path/to/older/govpatrol LIMIT=300 bench/hostile.sh   # another build, killed after 300 s
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d /tmp/govpatrol-hostile-bench.XXXXXX)"
@@ -37,10 +38,12 @@ role = "unit"
 EOF2
 
 start=$(date +%s.%N)
-"$REPO/target/release/govpatrol" crawl --quiet --targets "$WORK/targets.toml" \
-    --out "$WORK/out" --as-of 2026-11-25 &
+timeout "${LIMIT:-0}" "${BIN:-$REPO/target/release/govpatrol}" crawl --quiet \
+    --targets "$WORK/targets.toml" --out "$WORK/out" --as-of 2026-11-25 &
 GP=$!
-peak=$(python3 - "$GP" <<'EOF2'
+sleep 0.1
+CRAWLER=$(pgrep -P "$GP" || echo "$GP") # timeout's child
+peak=$(python3 - "$CRAWLER" <<'EOF2'
 import sys, time
 pid, peak = sys.argv[1], 0
 while True:
@@ -64,11 +67,17 @@ python3 - "$WORK" "$start" "$end" "$peak" "$rc" <<'EOF2'
 import glob, json, sqlite3, sys
 work, start, end, peak, rc = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 expected = [l.rstrip("\n").split("\t") for l in open(f"{work}/expected.tsv")]
-findings = [json.loads(l) for f in glob.glob(f"{work}/out/**/findings.jsonl", recursive=True) for l in open(f)]
+files = glob.glob(f"{work}/out/**/findings.jsonl", recursive=True)
+findings = [json.loads(l) for f in files for l in open(f)]
+if not files:
+    print("no findings.jsonl written")
 broken = {f["url"] for f in findings if f["check"] == "broken_link"}
 review = {f["url"] for f in findings if f["check"] == "link_needs_review"}
 db = sqlite3.connect(f"{work}/out/govpatrol.sqlite")
-limits = db.execute("SELECT read_limit, COUNT(*) FROM urls WHERE read_limit IS NOT NULL GROUP BY 1").fetchall()
+try:
+    limits = db.execute("SELECT read_limit, COUNT(*) FROM urls WHERE read_limit IS NOT NULL GROUP BY 1").fetchall()
+except sqlite3.OperationalError:  # a build from before urls.read_limit
+    limits = []
 urls = db.execute("SELECT COUNT(*), SUM(attempts) FROM urls").fetchone()
 right = 0
 print(f"{'verdict':8} {'expected':8}  endpoint")

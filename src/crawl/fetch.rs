@@ -68,6 +68,9 @@ impl Clock {
     }
 }
 
+/// The least of a URL's budget a retry must have left to be made.
+const MIN_ATTEMPT: Duration = Duration::from_secs(1);
+
 /// How much of a body the GET of a link check reads (see [`Want::Check`]).
 pub const CHECK_BODY_BYTES: u64 = 16 * 1024;
 
@@ -187,6 +190,9 @@ pub struct Outcome {
     /// timeout at the end of a chain): the evidence of an error. Empty on success (the chain is
     /// in [`Fetched::redirects`]).
     pub failed_chain: Vec<Hop>,
+    /// The URL's budget (`url_budget_secs`) cut an attempt short: `result` is
+    /// [`FetchError::TooSlow`], or the answer of the attempt before the one cut.
+    pub over_budget: bool,
 }
 
 /// The HTTP client plus politeness.
@@ -257,8 +263,10 @@ impl Fetcher {
             Method::GET
         };
         // The per-URL budget runs from the first request sent (waiting for the host's turn
-        // before it is politeness, not the URL's fault).
+        // is politeness, not the URL's fault).
         let mut deadline = None;
+        // The last real answer of an attempt that is retried, with its redirect chain.
+        let mut previous: Option<(Result<Fetched, FetchError>, Vec<Hop>)> = None;
         loop {
             attempts += 1;
             let mut chain = Vec::new();
@@ -273,13 +281,19 @@ impl Fetcher {
                     &mut chain,
                 )
                 .await;
-            let done = |result: Result<Fetched, FetchError>, attempts| Outcome {
+            let done = |result: Result<Fetched, FetchError>, chain, over_budget| Outcome {
                 failed_chain: if result.is_err() { chain } else { Vec::new() },
                 result,
                 attempts,
+                over_budget,
             };
             if matches!(result, Err(FetchError::TooSlow(_))) {
-                return done(result, attempts);
+                // A retry cut short by the budget: the answer the URL gave before stands (a
+                // 503, a timeout …), and the URL is marked as over its budget.
+                return match previous {
+                    Some((result, chain)) => done(result, chain, true),
+                    None => done(result, chain, true),
+                };
             }
             // A HEAD that fails in any way is asked again as GET before anything is concluded.
             if method == Method::HEAD {
@@ -303,18 +317,19 @@ impl Fetcher {
                 Err(e) => e.transient(),
             };
             if !retry || failures >= settings.retries {
-                return done(result, attempts);
+                return done(result, chain, false);
             }
             failures += 1;
             // A 429 or 503 paused the host for its Retry-After ([`Politeness::back_off`]): the
             // next attempt waits for that too, when it asks for the host's turn.
             let backoff =
                 Duration::from_millis(500 * 2u64.pow(failures)).min(Duration::from_secs(30));
-            // A retry that could not even start within the budget is not made: the answer in
-            // hand (a 503, a timeout …) is the verdict.
-            if deadline.is_some_and(|d: Instant| Instant::now() + backoff >= d) {
-                return done(result, attempts);
+            // A retry that could not start with a second of the budget left is not made: the
+            // answer in hand (a 503, a timeout …) is the verdict.
+            if deadline.is_some_and(|d: Instant| Instant::now() + backoff + MIN_ATTEMPT >= d) {
+                return done(result, chain, false);
             }
+            previous = Some((result, chain));
             tokio::time::sleep(backoff).await;
         }
     }
@@ -340,11 +355,18 @@ impl Fetcher {
                 .check_literal(current.host_str().unwrap_or_default())
                 .map_err(FetchError::Blocked)?;
             let host = self.polite.host(&current, settings);
+            // Waiting for robots.txt and for the host's turn (its rate, its pause after a 429,
+            // a 503 or a streak of failures) is politeness, not the URL's time: it does not
+            // count against the URL's budget, on any attempt or hop.
+            let waiting = Instant::now();
             self.polite
                 .robots_allow(&host, &current)
                 .await
                 .map_err(FetchError::Robots)?;
             let permit = self.polite.acquire(&host).await;
+            if let Some(d) = deadline.as_mut() {
+                *d += waiting.elapsed();
+            }
             let mut clock = Clock {
                 request_end: Instant::now() + settings.timeout,
                 deadline: *deadline.get_or_insert_with(|| Instant::now() + budget),

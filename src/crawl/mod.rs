@@ -286,6 +286,7 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
     let mut r = UrlResult {
         attempts: outcome.attempts,
         fetched_at: store::now(),
+        read_limit: outcome.over_budget.then(|| TOO_SLOW.to_string()),
         ..Default::default()
     };
     match &outcome.result {
@@ -299,9 +300,6 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
             }
         }
         Err(e) => {
-            if matches!(e, fetch::FetchError::TooSlow(_)) {
-                r.read_limit = Some(TOO_SLOW.to_string());
-            }
             if !outcome.failed_chain.is_empty() {
                 r.redirects = serde_json::to_string(&outcome.failed_chain).ok();
             }

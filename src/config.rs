@@ -159,6 +159,10 @@ pub struct CrawlSettings {
     /// Seconds one page may take to render; past it the page is read statically. Default 30.
     #[arg(long, value_name = "SECS")]
     pub render_timeout_secs: Option<u64>,
+    /// Seconds one URL may take in all (fetch with its retries and redirects, parse, extract);
+    /// past it the URL is recorded as too slow and the crawl goes on. Default 30.
+    #[arg(long, value_name = "SECS")]
+    pub url_budget_secs: Option<u64>,
     /// Time budget of the whole run, counted from its start (`90m`, `2h`, `1h30m`, `45s`;
     /// `off`: none). When it passes, fetching stops, the checks run on what is stored, every
     /// report is written marked incomplete with the URLs left, and the exit code is 3; the same
@@ -262,6 +266,8 @@ pub struct Settings {
     pub render_timeout: Duration,
     /// The run's time budget ([`CrawlSettings::max_duration`]): `None` is no limit.
     pub max_duration: Option<Duration>,
+    /// The most one URL may take in all ([`CrawlSettings::url_budget_secs`]).
+    pub url_budget: Duration,
 }
 
 /// The User-Agent sent unless configured otherwise: names the tool and where to read about it.
@@ -291,6 +297,7 @@ impl Default for Settings {
             render: Render::Off,
             render_timeout: Duration::from_secs(30),
             max_duration: None,
+            url_budget: Duration::from_secs(30),
         }
     }
 }
@@ -349,6 +356,9 @@ impl Settings {
         if let Some(v) = &over.max_duration {
             // validated with the file or the command line (`validate_settings`, `apply_cli`)
             self.max_duration = parse_duration(v).ok().flatten();
+        }
+        if let Some(v) = over.url_budget_secs {
+            self.url_budget = Duration::from_secs(v);
         }
     }
 }
@@ -974,6 +984,13 @@ fn validate_settings<E>(
     if let Some(Err(e)) = s.max_duration.as_deref().map(parse_duration) {
         return Err(err(span, Some("max_duration"), e));
     }
+    if s.url_budget_secs.is_some_and(|t| !(1..=3600).contains(&t)) {
+        return Err(err(
+            span,
+            Some("url_budget_secs"),
+            "must be from 1 to 3600 seconds".into(),
+        ));
+    }
     if s.render_timeout_secs
         .is_some_and(|t| !(1..=600).contains(&t))
     {
@@ -1140,6 +1157,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("`render_timeout_secs`"), "{e}");
+    }
+
+    #[test]
+    fn the_url_budget_is_read_and_checked() {
+        let t = parse(&format!("[defaults]\nurl_budget_secs = 5\n{SITE}")).unwrap();
+        assert_eq!(t.sites[0].settings.url_budget, Duration::from_secs(5));
+        assert_eq!(Settings::default().url_budget, Duration::from_secs(30));
+        let e = parse(&format!("{SITE}[site.settings]\nurl_budget_secs = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`url_budget_secs`") && e.contains("1 to 3600"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct PageView {
     pub footer: Option<FooterFacts>,
     pub attempts: u32,
     pub elapsed_ms: u64,
+    /// Why the page was not read whole, as the crawl stores it in `urls.read_limit`
+    /// (`too_large`, `too_complex`): only its links, title and meta tags were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_limit: Option<String>,
     /// `kind`, `pub_date`, `date_candidates`, `column`, `items`, `pagination`.
     #[serde(flatten)]
     pub content: PageContent,
@@ -88,6 +92,7 @@ async fn fetch_view(
         footer: None,
         attempts: out.attempts,
         elapsed_ms: 0,
+        read_limit: None,
         content: PageContent::default(),
     };
     match out.result {
@@ -101,6 +106,9 @@ async fn fetch_view(
             view.redirects = f.redirects.clone();
             view.content_type = f.content_type.clone();
             view.elapsed_ms = u64::try_from(f.elapsed.as_millis()).unwrap_or(u64::MAX);
+            if f.truncated {
+                view.read_limit = Some(crate::crawl::TOO_LARGE.to_string());
+            }
             match (f.body.as_deref(), f.is_html()) {
                 (Some(body), true) => {
                     let d = charset::decode(body, f.content_type.as_deref());
@@ -127,12 +135,22 @@ fn read_html(
     encoding: &'static str,
     encoding_source: &'static str,
 ) {
-    let doc = extract::parse_html(html);
-    let facts = extract::facts_of(&doc, url, charset::encoding_for(encoding));
-    let homepage = url.path() == "/" && url.query().is_none();
-    view.content = extract::page_content(&doc, url, homepage);
     view.encoding = Some(encoding.to_string());
     view.encoding_source = Some(encoding_source.to_string());
+    let homepage = url.path() == "/" && url.query().is_none();
+    // The crawl's limits: a page too large or complex for a DOM is read for its links only.
+    if let Some(limit) = extract::stream::too_big(html) {
+        let facts = extract::stream::facts(html, url, charset::encoding_for(encoding));
+        view.read_limit = Some(limit.to_string());
+        view.title = Some(facts.title);
+        view.soft404 = facts.soft404;
+        view.meta = facts.meta;
+        view.links = facts.links;
+        return;
+    }
+    let doc = extract::parse_html(html);
+    let facts = extract::facts_of(&doc, url, charset::encoding_for(encoding));
+    view.content = extract::page_content(&doc, url, homepage);
     view.title = Some(facts.title);
     view.soft404 = facts.soft404;
     view.missing_tags = crate::checks::metadata::required(facts.kind, homepage)
@@ -378,6 +396,17 @@ pub fn render_text(v: &PageView) -> String {
     let _ = writeln!(s, "title:      {}", opt(&v.title));
     if let Some(why) = &v.soft404 {
         let _ = writeln!(s, "soft 404:   {why}");
+    }
+    if let Some(limit) = &v.read_limit {
+        let why = match limit.as_str() {
+            crate::crawl::TOO_LARGE => "larger than max_body_bytes or than a DOM is built for",
+            crate::crawl::TOO_COMPLEX => "more tags than a DOM is built for",
+            _ => "over the per-URL budget",
+        };
+        let _ = writeln!(
+            s,
+            "not read whole: {limit} ({why}): only its links, title and meta tags were read"
+        );
     }
     if !v.meta.is_empty() {
         let _ = writeln!(s, "meta:");

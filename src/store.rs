@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS urls (
     body_bytes INTEGER,              -- the page's body length (what a 304 saves)
     soft404 TEXT,                    -- a resource answered 200 with an error page: why, in words
     budget TEXT,                     -- a page only checked, not read: max_pages | max_depth
+    read_limit TEXT,                 -- not read whole: too_large | too_complex | too_slow
     PRIMARY KEY (run_id, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages (
@@ -242,7 +243,8 @@ pub struct Coverage {
     pub pages_over_max_pages: usize,
     /// Pages only checked, not read, because they are deeper than `max_depth`.
     pub pages_over_max_depth: usize,
-    /// Pages not read whole: the body was cut at `max_body_bytes`.
+    /// URLs not read whole: the body cut at `max_body_bytes`, a page over 2 MiB or 60,000 tags
+    /// read for its links only, or an attempt cut by `url_budget_secs` (`urls.read_limit`).
     pub urls_not_read_whole: usize,
 }
 
@@ -329,6 +331,11 @@ pub struct UrlResult {
     /// A resource (attachment, image …) that answered 200 with an error page, confirmed by GET
     /// (see [`crate::crawl::resource`]): the sign seen and what confirmed it, in words.
     pub soft404: Option<String>,
+    /// Why the URL was not read whole, when it was not: `too_large` (body over
+    /// `max_body_bytes`, or a page over the DOM cap read for its links only), `too_complex`
+    /// (more tags than a DOM is built for) or `too_slow` (over `url_budget_secs`); see
+    /// [`crate::crawl::parse_text`].
+    pub read_limit: Option<String>,
 }
 
 /// The stored facts of a parsed page.
@@ -627,8 +634,12 @@ impl Store {
             failures_not_rechecked,
             pages_over_max_pages: budget("max_pages")?,
             pages_over_max_depth: budget("max_depth")?,
+            // Cut at the body cap, read for links only (too large, too complex) or cut by the
+            // URL's budget (`urls.read_limit`, set by the crawl).
             urls_not_read_whole: count(
-                "SELECT COUNT(*) FROM pages WHERE run_id = ?1 AND truncated != 0",
+                "SELECT COUNT(*) FROM urls u
+                 LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
+                 WHERE u.run_id = ?1 AND (COALESCE(u.read_limit, '') != '' OR p.truncated != 0)",
             )?,
         })
     }
@@ -744,7 +755,7 @@ impl Store {
         let sql = format!(
             "SELECT u.id, u.url, u.kind, u.status, u.error, u.final_url, u.content_type, u.method,
                     u.attempts, u.redirects, u.fetched_at, u.state, COALESCE(p.soft404, u.soft404),
-                    p.fingerprint, p.title
+                    p.fingerprint, p.title, u.read_limit
              FROM urls u JOIN runs r ON r.id = u.run_id
              LEFT JOIN pages p ON p.run_id = u.run_id AND p.url_id = u.id
              WHERE u.run_id = ?1 {filter} ORDER BY u.id"
@@ -766,6 +777,7 @@ impl Store {
                         redirects: r.get(9)?,
                         fetched_at: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
                         skipped: r.get::<_, String>(11)? == "skipped",
+                        read_limit: r.get(15)?,
                         ..Default::default()
                     },
                     soft404: r.get(12)?,
@@ -971,6 +983,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("pages", "render", "TEXT"),
     ("urls", "budget", "TEXT"),
     ("runs", "notfound_probed", "INTEGER"),
+    ("urls", "read_limit", "TEXT"),
 ];
 
 fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
@@ -1188,7 +1201,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(
             "UPDATE urls SET state = ?3, status = ?4, error = ?5, final_url = ?6, content_type = ?7,
                 method = ?8, attempts = ?9, redirects = ?10, fetched_at = ?11, rechecked = ?12,
-                soft404 = ?13
+                soft404 = ?13, read_limit = ?14
              WHERE run_id = ?1 AND id = ?2",
         )?;
         st.execute(params![
@@ -1204,7 +1217,8 @@ fn apply(tx: &rusqlite::Transaction<'_>, w: Write) -> rusqlite::Result<()> {
             r.redirects,
             r.fetched_at,
             recheck,
-            r.soft404
+            r.soft404,
+            r.read_limit
         ])?;
         // The validators belong with the page rows they describe: the re-check of a failure
         // stores no page rows, so it leaves them alone.

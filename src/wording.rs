@@ -83,7 +83,7 @@ pub fn coverage(c: &crate::store::Coverage) -> Option<String> {
     }
     if c.urls_not_read_whole > 0 {
         budget.push(format!(
-            "{} 个页面超过大小上限（max_body_bytes）或无法在时限内处理，只读取了一部分",
+            "{} 个网址过大、结构过于复杂或超过处理时限（max_body_bytes、url_budget_secs），未完整读取",
             c.urls_not_read_whole
         ));
     }

@@ -27,7 +27,9 @@
 //! repeat path segments, the same page under endless URLs) are cut by URL shape, besides the page
 //! and depth budgets: a URL longer than [`MAX_URL_LEN`], a path that repeats one segment
 //! [`MAX_SEGMENT_REPEATS`] times, or more than [`MAX_PER_PATTERN`] URLs of one pattern (the path
-//! with digit runs folded, plus the sorted query keys). Each kind of cut is counted in
+//! with digit runs folded, plus the sorted query keys), or more than
+//! [`MAX_NEW_PER_SHAPE_PER_PAGE`] new URLs of one host and pattern from one page (external
+//! links included). Each kind of cut is counted in
 //! [`Frontier::cuts`] and reported once in the run log.
 //!
 //! Memory: the frontier is the one structure of a crawl that grows with the site, so it holds
@@ -89,6 +91,9 @@ pub const MAX_URL_LEN: usize = 2048;
 pub const MAX_SEGMENT_REPEATS: usize = 3;
 /// Most URLs of one pattern followed on a site (calendars, session ids, endless queries).
 pub const MAX_PER_PATTERN: usize = 50_000;
+/// Most new URLs of one host and pattern taken from one page (see
+/// [`Frontier::admit_from_page`]).
+pub const MAX_NEW_PER_SHAPE_PER_PAGE: usize = 1_000;
 
 /// The shape of a URL: path with digit runs folded to `0`, then the sorted query keys.
 /// `/cal?d=2026-01-05` and `/cal?d=2031-07-12` share one; two different columns do not.
@@ -179,12 +184,56 @@ impl Frontier {
         depth: u32,
     ) -> Option<(u32, Option<NewUrl>)> {
         let key = self.hasher.hash_one(url.as_str());
+        self.admit_keyed(key, site, url, element, depth)
+    }
+
+    fn admit_keyed(
+        &mut self,
+        key: u64,
+        site: &Site,
+        url: &Url,
+        element: &str,
+        depth: u32,
+    ) -> Option<(u32, Option<NewUrl>)> {
         let (kind, budget) = self.classify_keyed(key, site, url, element, depth)?;
         let (id, mut new) = self.add_keyed(key, url, depth, kind);
         if let Some(n) = &mut new {
             n.budget = budget;
         }
         Some((id, new))
+    }
+
+    /// [`Frontier::admit`] for one of a page's links, `shapes` counting the new URLs this page
+    /// revealed per host and [`pattern`]: past [`MAX_NEW_PER_SHAPE_PER_PAGE`] new URLs of one
+    /// shape, the page's further ones are cut (counted in [`Frontier::cuts`]). A page of
+    /// 100,000 links to one generated shape (or to one other host) costs 1,000 requests, not
+    /// 100,000; URLs already known keep their ids whatever the count.
+    pub fn admit_from_page(
+        &mut self,
+        site: &Site,
+        url: &Url,
+        element: &str,
+        depth: u32,
+        shapes: &mut HashMap<u64, usize>,
+    ) -> Option<(u32, Option<NewUrl>)> {
+        let key = self.hasher.hash_one(url.as_str());
+        if let Some(id) = self.seen.get(&key) {
+            return Some((*id, None));
+        }
+        let shape = self
+            .hasher
+            .hash_one((url.host_str().unwrap_or(""), url.port(), pattern(url)));
+        let n = shapes.entry(shape).or_default();
+        if *n >= MAX_NEW_PER_SHAPE_PER_PAGE {
+            *self
+                .cuts
+                .entry("more than 1,000 new URLs of one pattern on one page")
+                .or_default() += 1;
+            return None;
+        }
+        let admitted = self.admit_keyed(key, site, url, element, depth)?;
+        *n += 1;
+        Some(admitted)
     }
 
     fn add_keyed(
@@ -477,6 +526,38 @@ mod tests {
         ));
         assert!(!looks_like_file(
             &Url::parse("http://s.gov.cn/News/List.aspx?page=2").unwrap()
+        ));
+    }
+
+    #[test]
+    fn one_page_reveals_at_most_1000_new_urls_of_one_shape_and_known_urls_keep_their_ids() {
+        let home = Url::parse("http://s.gov.cn/").unwrap();
+        let site = Site::adhoc(&home, crate::config::Settings::default());
+        let (mut f, _) = Frontier::new(&home);
+        let known = Url::parse("http://s.gov.cn/item/5000.html").unwrap();
+        let (known_id, _) = f.add(&known, 1, UrlKind::Page);
+        let mut shapes = HashMap::new();
+        let mut new = 0;
+        for i in 0..100_000 {
+            let u = Url::parse(&format!("http://s.gov.cn/item/{i}.html")).unwrap();
+            match f.admit_from_page(&site, &u, "a", 1, &mut shapes) {
+                Some((id, None)) if i == 5000 => assert_eq!(id, known_id),
+                Some((_, Some(_))) => new += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(new, MAX_NEW_PER_SHAPE_PER_PAGE);
+        // Another shape, another host: their own 1,000.
+        let other = Url::parse("http://s.gov.cn/news/a.html").unwrap();
+        assert!(matches!(
+            f.admit_from_page(&site, &other, "a", 1, &mut shapes),
+            Some((_, Some(_)))
+        ));
+        // The next page starts its own count.
+        let next = Url::parse("http://s.gov.cn/item/200000.html").unwrap();
+        assert!(matches!(
+            f.admit_from_page(&site, &next, "a", 1, &mut HashMap::new()),
+            Some((_, Some(_)))
         ));
     }
 }

@@ -54,6 +54,9 @@ use crate::store::{
 use fetch::{Fetched, Fetcher, Outcome, Want};
 use frontier::{Frontier, Item};
 
+/// The values of `urls.read_limit` (why a URL was not read whole).
+pub use crate::domain::{TOO_COMPLEX, TOO_LARGE, TOO_SLOW};
+
 /// Counters a progress display reads while a site is crawled.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -77,6 +80,8 @@ struct Job {
     read: Read,
     /// A resource's answer is an error page ([`resource::Soft404::confirm`]): why.
     soft404: Option<String>,
+    /// The length of the body read (the body itself is dropped once the page is read).
+    body_bytes: Option<u64>,
 }
 
 /// What the crawl learnt of a fetched URL's content.
@@ -108,6 +113,9 @@ pub struct ParsedPage {
     /// How it was read when its site renders pages ([`crate::render`]): `None` when no
     /// rendering was asked for it.
     pub render: Option<crate::render::Rendering>,
+    /// Why the page was not read whole, when it was not: [`TOO_LARGE`] or [`TOO_COMPLEX`]
+    /// ([`extract::stream::too_big`]); only its links, title and meta tags were read.
+    pub read_limit: Option<&'static str>,
 }
 
 /// What decides the facts a run stores of an unchanged page, besides the page itself: the
@@ -215,6 +223,19 @@ pub fn parse_text(
     homepage: bool,
 ) -> ParsedPage {
     let enc = charset::encoding_for(encoding);
+    // A page too large or too complex for a DOM is read in one linear pass: its links, title
+    // and meta tags, not what the column checks read. It is stored as not read whole.
+    if let Some(limit) = extract::stream::too_big(text) {
+        return ParsedPage {
+            facts: extract::stream::facts(text, url, enc),
+            content: extract::PageContent::default(),
+            encoding,
+            encoding_source,
+            script_built: None,
+            render: None,
+            read_limit: Some(limit),
+        };
+    }
     // The parsed document is dropped before this returns: nothing of the page is kept but facts.
     let doc = extract::parse_html(text);
     let (mut facts, text) = extract::base_facts(&doc, url, enc);
@@ -252,6 +273,7 @@ pub fn parse_text(
         encoding_source,
         script_built,
         render: None,
+        read_limit: None,
     }
 }
 
@@ -260,6 +282,7 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
     let mut r = UrlResult {
         attempts: outcome.attempts,
         fetched_at: store::now(),
+        read_limit: outcome.over_budget.then(|| TOO_SLOW.to_string()),
         ..Default::default()
     };
     match &outcome.result {
@@ -273,6 +296,9 @@ pub fn url_result(outcome: &Outcome) -> UrlResult {
             }
         }
         Err(e) => {
+            if !outcome.failed_chain.is_empty() {
+                r.redirects = serde_json::to_string(&outcome.failed_chain).ok();
+            }
             r.error = Some(e.to_string());
             r.skipped = matches!(
                 e,
@@ -344,20 +370,23 @@ async fn run_job(
                         outcome,
                         read: Read::Unchanged { old, stored },
                         soft404: None,
+                        body_bytes: None,
                     };
                 }
                 // Something of the old page is missing: read it afresh.
                 attempts = outcome.attempts;
             }
             _ => {
-                let read = read_page(&site, &item, &outcome);
+                let read = read_page(&site, &item, &mut outcome).await;
                 let read =
                     render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
+                let body_bytes = drop_body(&mut outcome);
                 return Job {
                     item,
                     outcome,
                     read,
                     soft404: None,
+                    body_bytes,
                 };
             }
         }
@@ -368,13 +397,27 @@ async fn run_job(
     if item.kind == UrlKind::Resource {
         (outcome, soft) = soft404.confirm(&fetcher, &site, &item.url, outcome).await;
     }
-    let read = read_page(&site, &item, &outcome);
+    let read = read_page(&site, &item, &mut outcome).await;
     let read = render(renderer.as_deref(), &fetcher, &site, &item, &outcome, read).await;
+    let body_bytes = drop_body(&mut outcome);
     Job {
         item,
         outcome,
         read,
         soft404: soft,
+        body_bytes,
+    }
+}
+
+/// Frees a read page's body (its facts are extracted; up to `max_body_bytes` would otherwise
+/// wait with the job until the crawl loop takes it) and returns its length.
+fn drop_body(outcome: &mut Outcome) -> Option<u64> {
+    match &mut outcome.result {
+        Ok(f) => {
+            f.big = None;
+            f.body.take().map(|b| b.len() as u64)
+        }
+        Err(_) => None,
     }
 }
 
@@ -397,13 +440,25 @@ async fn render(
     }
 }
 
-fn read_page(site: &Site, item: &Item, outcome: &Outcome) -> Read {
-    match (&outcome.result, item.kind) {
-        (Ok(f), UrlKind::Page) => {
+/// Pages parsed at once over the whole run. Parsing is work for a core, and a page being parsed
+/// holds its decoded text and its DOM (or its links) besides its body: bounding the parses
+/// bounds that memory whatever the pages and the connections.
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Parses a fetched page of the site, then gives back its big-body turn
+/// ([`fetch::BIG_BODIES`]): a render that follows fetches again and must not wait for it.
+async fn read_page(site: &Site, item: &Item, outcome: &mut Outcome) -> Read {
+    let read = match (&outcome.result, item.kind) {
+        (Ok(f), UrlKind::Page) if f.body.is_some() => {
+            let _turn = PARSING.acquire().await.expect("never closed");
             parse(site, f, true, item.id == 0).map_or(Read::Nothing, |p| Read::Parsed(Box::new(p)))
         }
         _ => Read::Nothing,
+    };
+    if let Ok(f) = &mut outcome.result {
+        f.big = None;
     }
+    read
 }
 
 /// Classifies a page's links and the pages of its list (pagination) as the frontier sees them
@@ -419,13 +474,18 @@ fn follow(
 ) -> Vec<(u32, String, String)> {
     let depth = item.depth + 1;
     let mut links = Vec::with_capacity(page_links.len());
+    // Linear in the page's links: a set of the pagination, and new URLs counted per shape.
+    let pages: std::collections::HashSet<&Url> = pagination.iter().collect();
+    let mut shapes = std::collections::HashMap::new();
     for l in page_links {
-        let depth = if pagination.contains(&l.url) {
+        let depth = if pages.contains(&l.url) {
             item.depth
         } else {
             depth
         };
-        let Some((id, new)) = frontier.admit(site, &l.url, &l.element, depth) else {
+        let Some((id, new)) =
+            frontier.admit_from_page(site, &l.url, &l.element, depth, &mut shapes)
+        else {
             continue;
         };
         discovered.extend(new);
@@ -552,7 +612,7 @@ pub async fn crawl_site(
                 result.last_modified = f.validators.last_modified.clone();
                 result.body_bytes = match &job.read {
                     Read::Unchanged { old, .. } => old.body_bytes,
-                    _ => f.body.as_ref().map(|b| b.len() as u64),
+                    _ => job.body_bytes,
                 };
             }
         }
@@ -587,6 +647,10 @@ pub async fn crawl_site(
             }
             Read::Parsed(p) => {
                 let Parsed { page: p, truncated } = *p;
+                result.read_limit = p
+                    .read_limit
+                    .or(truncated.then_some(TOO_LARGE))
+                    .map(str::to_string);
                 identity = Some(Write::Identity {
                     run,
                     id: job.item.id,
@@ -685,24 +749,31 @@ pub async fn recheck(
         let soft404 = soft404.clone();
         async move {
             let Ok(url) = Url::parse(&rec.url) else {
-                return (rec, None, None, None);
+                return (rec, None, None, None, None);
             };
+            // A link's failure is confirmed by GET (HEAD already failed, or answered an error).
             let want = if rec.kind == UrlKind::Page {
                 Want::Page
             } else {
-                Want::Check
+                Want::Confirm
             };
             let mut out = fetcher.fetch(&url, want, &settings).await;
             let mut soft = None;
             if rec.kind == UrlKind::Resource {
                 (out, soft) = soft404.confirm(&fetcher, &site, &url, out).await;
             }
+            let mut limit = None;
             let page = match (&out.result, rec.kind) {
-                (Ok(f), UrlKind::Page) => parse(&site, f, false, false)
-                    .map(|p| (p.page.facts.soft404, p.page.facts.fingerprint)),
+                (Ok(f), UrlKind::Page) => {
+                    let _turn = PARSING.acquire().await.expect("never closed");
+                    parse(&site, f, false, false).map(|p| {
+                        limit = p.page.read_limit.or(p.truncated.then_some(TOO_LARGE));
+                        (p.page.facts.soft404, p.page.facts.fingerprint)
+                    })
+                }
                 _ => None,
             };
-            (rec, Some(out), page, soft)
+            (rec, Some(out), page, soft, limit)
         }
     };
     // Spawned a window at a time: a site can have thousands of failures, each task holds its
@@ -724,12 +795,15 @@ pub async fn recheck(
             set.spawn(task(rec));
         }
         let Some(joined) = next else { break };
-        let Ok((rec, Some(out), page, soft)) = joined else {
+        let Ok((rec, Some(out), page, soft, limit)) = joined else {
             continue;
         };
         let mut result = url_result(&out);
         result.attempts += rec.result.attempts;
         result.soft404 = soft;
+        if let Some(limit) = limit {
+            result.read_limit = Some(limit.to_string());
+        }
         let ok = result.error.is_none()
             && result.soft404.is_none()
             && result.status.is_some_and(|s| s < 400)
@@ -756,7 +830,7 @@ mod tests {
     /// [`extract::EXTRACTOR`] it was pinned with. A second run copies an unchanged page's stored
     /// facts from a run with the same `EXTRACTOR`, so a change to what is extracted without a
     /// bump would reuse facts this code no longer produces, silently.
-    const PINNED: (&str, &str) = ("+facts.2", "3f4a8a542d36e3bab6efdfac");
+    const PINNED: (&str, &str) = ("+facts.3", "3f4a8a542d36e3bab6efdfac");
 
     /// A page rendered in one run and read statically in the next (or the other way round)
     /// must not have its facts copied across: the render mode is part of the key.
@@ -814,6 +888,7 @@ mod tests {
                 method: "GET",
                 elapsed: std::time::Duration::ZERO,
                 validators: fetch::Conditional::default(),
+                big: None,
             };
             // Each page as an inner page and as a homepage (blocks and footer are read there).
             for homepage in [false, true] {

@@ -199,6 +199,7 @@ mod tests {
             method: "GET",
             elapsed: std::time::Duration::ZERO,
             validators: Default::default(),
+            big: None,
         }
     }
 

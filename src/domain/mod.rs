@@ -1,7 +1,7 @@
 //! Domain: the types several layers share, and nothing else. It imports nothing of the crate,
 //! so every module may use it: a finding and its severity, the check names (the findings.jsonl
 //! contract), a column's category and update window, the transport facts of a homepage, a
-//! site's score as data, how a rendered page was read, a host's robots.txt answer, and the mark of a URL the crawler was
+//! site's score as data, how a rendered page was read, a host's robots.txt answer, why a URL was not read whole, and the mark of a URL the crawler was
 //! kept from contacting.
 //!
 //! Behaviour stays with its layer: how a finding reads lives in [`crate::wording`], how a
@@ -11,6 +11,7 @@
 
 mod column;
 mod finding;
+mod read_limit;
 mod render;
 mod robots;
 mod score;
@@ -18,6 +19,7 @@ mod transport;
 
 pub use column::{Category, Window, CATEGORIES};
 pub use finding::*;
+pub use read_limit::{TOO_COMPLEX, TOO_LARGE, TOO_SLOW};
 pub use render::Rendering;
 pub use robots::RobotsAnswer;
 pub use score::{Deduction, SiteScore, VetoHit};

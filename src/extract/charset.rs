@@ -41,8 +41,9 @@ impl CharsetSource {
 
 /// Decoded text and how the encoding was chosen.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they are already valid UTF-8: a page is not copied.
+    pub text: std::borrow::Cow<'a, str>,
     /// The encoding's WHATWG name, e.g. `UTF-8`, `gb18030`.
     pub encoding: &'static str,
     pub source: CharsetSource,
@@ -115,11 +116,11 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Decodes a page; `content_type` is the HTTP header, if any.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Decoded {
-            text: text.into_owned(),
+            text,
             encoding: enc.name(),
             source: CharsetSource::Bom,
             had_errors,
@@ -130,7 +131,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let attempt = |enc: &'static Encoding, source| {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
         Decoded {
-            text: text.into_owned(),
+            text,
             encoding: enc.name(),
             source,
             had_errors,
@@ -159,7 +160,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     detect(bytes)
 }
 
-fn detect(bytes: &[u8]) -> Decoded {
+fn detect(bytes: &[u8]) -> Decoded<'_> {
     let mut det = chardetng::EncodingDetector::new();
     det.feed(
         &bytes[..bytes.len().min(64 * 1024)],
@@ -168,7 +169,7 @@ fn detect(bytes: &[u8]) -> Decoded {
     let enc = widen(det.guess(Some(b"cn"), true));
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: enc.name(),
         source: CharsetSource::Detected,
         had_errors,

@@ -31,7 +31,7 @@
 //! assert_eq!(column_meta(&doc).breadcrumb, vec!["首页", "通知公告"]);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -164,6 +164,16 @@ const PAGER_CORE: &[&str] = &[
     "最后一页",
 ];
 
+/// Whether an element's text has at most `max` characters besides spaces (looked at no
+/// further than the one after `max`).
+fn short_text(e: ElementRef<'_>, max: usize) -> bool {
+    e.text()
+        .flat_map(str::chars)
+        .filter(|c| !super::is_separator(*c))
+        .nth(max)
+        .is_none()
+}
+
 fn is_pager_text(t: &str) -> bool {
     let t = t.trim();
     PAGER_WORDS.contains(&t)
@@ -183,7 +193,14 @@ fn same_site(a: &Url, b: &Url) -> bool {
 
 /// The repeated element a link belongs to, and its container: walking up from the link, the
 /// first element whose parent has at least two same-tag children, most of them holding links.
-fn item_of(a: ElementRef<'_>) -> Option<(ElementRef<'_>, ElementRef<'_>)> {
+///
+/// `repeated` remembers that answer per (parent, tag): it depends on the parent's children
+/// only, and a list of 100,000 rows would otherwise count its rows again for every row's link
+/// (quadratic: minutes on one page).
+fn item_of<'a>(
+    a: ElementRef<'a>,
+    repeated: &mut HashMap<(usize, &'a str), bool>,
+) -> Option<(ElementRef<'a>, ElementRef<'a>)> {
     let mut e = a;
     for _ in 0..7 {
         let p = parent_el(e)?;
@@ -191,15 +208,16 @@ fn item_of(a: ElementRef<'_>) -> Option<(ElementRef<'_>, ElementRef<'_>)> {
             return None;
         }
         let name = e.value().name();
-        let same: Vec<ElementRef> = p
-            .child_elements()
-            .filter(|c| c.value().name() == name)
-            .collect();
-        if same.len() >= 2 {
-            let with_link = same.iter().filter(|c| has_link(**c)).count();
-            if with_link >= 2 && with_link * 10 >= same.len() * 6 {
-                return Some((e, p));
+        let qualifies = *repeated.entry((key(p), name)).or_insert_with(|| {
+            let (mut same, mut with_link) = (0usize, 0usize);
+            for c in p.child_elements().filter(|c| c.value().name() == name) {
+                same += 1;
+                with_link += usize::from(has_link(c));
             }
+            same >= 2 && with_link >= 2 && with_link * 10 >= same * 6
+        });
+        if qualifies {
+            return Some((e, p));
         }
         e = p;
     }
@@ -362,11 +380,12 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
     let mut groups: HashMap<(usize, String, String), Vec<ElementRef>> = HashMap::new();
     let mut order: Vec<(usize, String, String)> = Vec::new();
     let mut seen_items: HashMap<usize, ()> = HashMap::new();
+    let mut repeated = HashMap::new();
     for a in super::elements_with(doc, &["a"], "href") {
         if link_url(a, base).is_none() {
             continue;
         }
-        let Some((item, container)) = item_of(a) else {
+        let Some((item, container)) = item_of(a, &mut repeated) else {
             continue;
         };
         if seen_items.insert(key(item), ()).is_some() {
@@ -519,17 +538,20 @@ fn build_blocks(doc: &Html, base: &Url) -> Vec<Block> {
     blocks
 }
 
-/// Picture-plus-title rows link the same page twice: keep one row per URL.
+/// Picture-plus-title rows link the same page twice: keep one row per URL (found by a map, not
+/// a scan of the rows kept: a block can hold 100,000 rows).
 fn dedupe(items: Vec<ListItem>) -> Vec<ListItem> {
     let mut out: Vec<ListItem> = Vec::new();
+    let mut at: HashMap<Url, usize> = HashMap::new();
     for it in items {
-        if let Some(prev) = out.iter_mut().find(|o| o.url == it.url) {
+        if let Some(prev) = at.get(&it.url).map(|i| &mut out[*i]) {
             if prev.date.is_none() && it.date.is_some() {
                 prev.date = it.date;
                 prev.date_raw = it.date_raw;
             }
             continue;
         }
+        at.insert(it.url.clone(), out.len());
         out.push(it);
     }
     out
@@ -734,24 +756,34 @@ fn same_page(a: &Url, b: &Url) -> bool {
 pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
     let a_sel: &Selector = &A_HREF;
     let mut containers: Vec<ElementRef> = Vec::new();
+    let mut is_container: HashSet<usize> = HashSet::new();
+    // What is counted of an element's links is counted once per element (a page of 100,000
+    // numbered links would otherwise count its parent's links again for every one of them).
+    let mut pagers: HashMap<usize, usize> = HashMap::new();
+    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    let numbered = |t: &str| !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit());
     for a in super::elements(doc, &["a", "span"]) {
+        if !short_text(a, 5) {
+            continue; // no pager word is longer; the text is not collected
+        }
         let t = text_of(a);
         if PAGER_CORE.contains(&t.as_str()) {
             let mut c = parent_el(a);
             // Climb while the container holds no other pager link.
             for _ in 0..2 {
                 let Some(p) = c else { break };
-                let n = p
-                    .select(a_sel)
-                    .filter(|x| is_pager_text(&text_of(*x)))
-                    .count();
+                let n = *pagers.entry(key(p)).or_insert_with(|| {
+                    p.select(a_sel)
+                        .filter(|x| is_pager_text(&text_of(*x)))
+                        .count()
+                });
                 if n >= 2 {
                     break;
                 }
                 c = parent_el(p);
             }
             if let Some(c) = c {
-                if !containers.iter().any(|x| key(*x) == key(c)) {
+                if is_container.insert(key(c)) {
                     containers.push(c);
                 }
             }
@@ -759,25 +791,22 @@ pub fn pagination_urls(doc: &Html, base: &Url) -> Vec<Url> {
     }
     // Runs of numbered links without a 下一页 word.
     for a in super::elements_with(doc, &["a"], "href") {
-        let t = text_of(a);
-        if !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit()) {
-            if let Some(p) = parent_el(a) {
-                let numbered = p
-                    .select(a_sel)
-                    .filter(|x| {
-                        let t = text_of(*x);
-                        !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit())
-                    })
-                    .count();
-                if numbered >= 3 && !containers.iter().any(|x| key(*x) == key(p)) {
-                    containers.push(p);
-                }
+        if !short_text(a, 5) || !numbered(&text_of(a)) {
+            continue;
+        }
+        if let Some(p) = parent_el(a) {
+            let n = *numbers
+                .entry(key(p))
+                .or_insert_with(|| p.select(a_sel).filter(|x| numbered(&text_of(*x))).count());
+            if n >= 3 && is_container.insert(key(p)) {
+                containers.push(p);
             }
         }
     }
     let mut out: Vec<Url> = Vec::new();
-    let push = |u: Url, out: &mut Vec<Url>| {
-        if same_site(&u, base) && !same_page(&u, base) && !out.contains(&u) {
+    let mut kept: HashSet<Url> = HashSet::new();
+    let mut push = |u: Url, out: &mut Vec<Url>| {
+        if same_site(&u, base) && !same_page(&u, base) && kept.insert(u.clone()) {
             out.push(u);
         }
     };

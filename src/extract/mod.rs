@@ -35,6 +35,7 @@ pub mod items;
 pub mod messages;
 pub mod policy;
 pub mod script_built;
+pub mod stream;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -65,7 +66,7 @@ pub enum PageKind {
 /// a new release reads every page afresh once instead of reusing what an older one extracted.
 /// A test in `crawl` hashes what the crawl stores of the fixture pages and fails when that changes
 /// and this does not.
-pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.2");
+pub const EXTRACTOR: &str = concat!(env!("CARGO_PKG_VERSION"), "+facts.3");
 
 /// Most list rows kept per page (a site map can link thousands of pages).
 pub const MAX_ITEMS: usize = 500;
@@ -248,9 +249,9 @@ fn single_page(doc: &Html, column: &items::ColumnMeta) -> bool {
 }
 
 /// Longest link text kept.
-const MAX_TEXT: usize = 200;
+pub(crate) const MAX_TEXT: usize = 200;
 /// Most `<meta>` tags kept per page.
-const MAX_META: usize = 64;
+pub(crate) const MAX_META: usize = 64;
 
 /// One link found on a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -526,6 +527,43 @@ fn resolve_links(
     base: &Url,
     encoding: &'static Encoding,
 ) -> Vec<Link> {
+    resolve_links_with(
+        raw.iter()
+            .filter(|(el, _)| {
+                el.value().name() != "link" || {
+                    let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
+                    !(rel.contains("dns-prefetch") || rel.contains("preconnect"))
+                }
+            })
+            .map(|(el, raw)| (el.value().name(), *raw, || link_text(el))),
+        base,
+        encoding,
+    )
+}
+
+/// Every link of `raw` (element name, target as written, its text worked out when needed)
+/// resolved against `base` ([`resolve`]: skippable schemes dropped, [`normalise`]d),
+/// deduplicated by target, first occurrence kept. Linear: one hash per link.
+pub(crate) fn resolve_links_with<'a, F: Fn() -> String>(
+    raw: impl Iterator<Item = (&'a str, &'a str, F)>,
+    base: &Url,
+    encoding: &'static Encoding,
+) -> Vec<Link> {
+    resolve_links_by(base, encoding, |push| {
+        for (name, raw, text) in raw {
+            push(name, raw, &text);
+        }
+    })
+}
+
+/// [`resolve_links_with`] for a reader that finds links as it goes (`drive` calls `push` with
+/// each one): nothing is held per link but the links kept, so a page of 100,000 links to the
+/// same 5 URLs costs 5 links. The seen-set holds a 64-bit hash per target (keyed per process).
+pub(crate) fn resolve_links_by(
+    base: &Url,
+    encoding: &'static Encoding,
+    drive: impl FnOnce(&mut dyn FnMut(&str, &str, &dyn Fn() -> String)),
+) -> Vec<Link> {
     fn encoder(enc: &'static Encoding) -> impl Fn(&str) -> Cow<'_, [u8]> {
         move |s| enc.encode(s).0
     }
@@ -536,28 +574,22 @@ fn resolve_links(
     } else {
         options.encoding_override(Some(&encode))
     };
+    let hasher = std::hash::RandomState::new();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (el, raw) in raw {
-        let name = el.value().name();
-        if name == "link" {
-            let rel = el.value().attr("rel").unwrap_or("").to_ascii_lowercase();
-            if rel.contains("dns-prefetch") || rel.contains("preconnect") {
-                continue;
-            }
-        }
+    drive(&mut |name, raw, text| {
         let Some(url) = resolve(raw, &options) else {
-            continue;
+            return;
         };
-        if !seen.insert(url.as_str().to_string()) {
-            continue;
+        if !seen.insert(std::hash::BuildHasher::hash_one(&hasher, url.as_str())) {
+            return;
         }
         out.push(Link {
             url,
             element: name.to_string(),
-            text: link_text(el),
+            text: text(),
         });
-    }
+    });
     out
 }
 

@@ -11,6 +11,7 @@ mod discovery;
 mod hard_stops;
 mod hostile;
 mod hostile_urls;
+mod hostile_web;
 mod interpretations;
 mod kill_resume;
 mod layering;

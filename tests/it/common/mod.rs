@@ -170,3 +170,8 @@ pub fn headless_chromium(bin: &Path, profile: &Path) -> std::process::Command {
     .arg(format!("--user-data-dir={}", profile.display()));
     c
 }
+
+/// Held by the tests that crawl a hostile server with big bodies (`hostile`, `hostile_web`), so
+/// that they do not run at once: `hostile` asserts the process's peak memory, which is the sum of
+/// every test running beside it.
+pub static HOSTILE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

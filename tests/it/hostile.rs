@@ -16,6 +16,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::hostile_web::site::read_head;
+
 /// Per-path request counters, for "fails the first time" behaviours.
 #[derive(Default)]
 struct Counts(std::sync::Mutex<std::collections::HashMap<String, usize>>);
@@ -70,22 +72,9 @@ async fn half_close(mut s: TcpStream) {
 }
 
 async fn serve(mut s: TcpStream, counts: Arc<Counts>, bomb: Arc<Vec<u8>>, loopback: u16) {
-    let mut buf = Vec::new();
-    let mut tmp = [0u8; 4096];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        match s.read(&mut tmp).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&tmp[..n]),
-        }
-        if buf.len() > 65536 {
-            return;
-        }
-    }
-    let req = String::from_utf8_lossy(&buf).to_string();
-    let mut parts = req.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("/").to_string();
-    let path = target.split('?').next().unwrap_or("/").to_string();
+    let Some((method, target, path)) = read_head(&mut s).await else {
+        return;
+    };
     let n = counts.hit(&format!("{method} {target}"));
     let html = |b: &str| {
         (

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-mod site;
+pub(crate) mod site;
 
 use site::Verdict;
 

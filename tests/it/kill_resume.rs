@@ -7,6 +7,8 @@
 //! Moments are picked by watching the sample servers' request log, the history database and the
 //! report folder, never by sleeping a guessed time.
 
+mod tree;
+
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,41 +71,8 @@ fn rechecked(out: &Path) -> i64 {
 const PAGES: usize = 150;
 
 async fn counted_site() -> (url::Url, Arc<AtomicUsize>) {
-    use axum::http::{header, StatusCode};
     let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
-        let h = h.clone();
-        async move {
-            h.fetch_add(1, Ordering::Relaxed);
-            let path = uri.path();
-            let page = |i: usize| {
-                let mut links: String = (3 * i + 1..=3 * i + 3)
-                    .filter(|k| *k < PAGES)
-                    .map(|k| format!("<li><a href=\"/p/{k}.html\">第{k}页</a></li>"))
-                    .collect();
-                links.push_str(&format!("<li><a href=\"/f/{i}.pdf\">附件{i}</a></li>"));
-                if i % 7 == 3 {
-                    links.push_str(&format!("<li><a href=\"/gone/{i}.html\">旧文章{i}</a></li>"));
-                }
-                format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>第{i}页</title></head><body><ul>{links}</ul></body></html>")
-            };
-            if path == "/" {
-                return (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page(0).into_bytes());
-            }
-            if let Some(i) = path.strip_prefix("/p/").and_then(|p| p.strip_suffix(".html")).and_then(|i| i.parse::<usize>().ok()) {
-                return (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page(i).into_bytes());
-            }
-            if path.starts_with("/f/") {
-                return (StatusCode::OK, [(header::CONTENT_TYPE, "application/pdf")], b"%PDF-1.4".to_vec());
-            }
-            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], b"<html><head><title>404</title></head><body>not found</body></html>".to_vec())
-        }
-    });
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = url::Url::parse(&format!("http://{}/", l.local_addr().unwrap())).unwrap();
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    (url, hits)
+    (tree::tree_site(PAGES, hits.clone()).await, hits)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

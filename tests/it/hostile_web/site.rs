@@ -361,6 +361,28 @@ fn redirect(to: &str) -> String {
     )
 }
 
+/// Reads a request's head (at most 64 KiB): its method, its target, and the target's path
+/// without the query; `None` when the client goes away or sends too much.
+pub async fn read_head(s: &mut TcpStream) -> Option<(String, String, String)> {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut tmp).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&tmp[..n]),
+        }
+        if buf.len() > 65536 {
+            return None;
+        }
+    }
+    let req = String::from_utf8_lossy(&buf);
+    let mut parts = req.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("/").to_string();
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    Some((method, target, path))
+}
+
 /// One connection. `external`: the external host's base when this is the site (its homepage
 /// links there), `None` when this is the external host.
 async fn serve(
@@ -369,22 +391,9 @@ async fn serve(
     bodies: Arc<Bodies>,
     external: Option<String>,
 ) {
-    let mut buf = Vec::new();
-    let mut tmp = [0u8; 4096];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        match s.read(&mut tmp).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&tmp[..n]),
-        }
-        if buf.len() > 65536 {
-            return;
-        }
-    }
-    let req = String::from_utf8_lossy(&buf).to_string();
-    let mut parts = req.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("/").to_string();
-    let path = target.split('?').next().unwrap_or("/").to_string();
+    let Some((method, target, path)) = read_head(&mut s).await else {
+        return;
+    };
     let n = counts.hit(&format!("{method} {target}"));
     let get = method == "GET";
     let html = |b: &str| {
@@ -481,7 +490,7 @@ async fn serve(
         }
         "/silent.html" => {
             // Keeps the connection open and says nothing, for longer than any budget.
-            let _ = tokio::time::timeout(Duration::from_secs(600), s.read(&mut tmp)).await;
+            let _ = tokio::time::timeout(Duration::from_secs(600), s.read(&mut [0u8; 4096])).await;
             tokio::time::sleep(Duration::from_secs(600)).await;
         }
         "/reset.html" => {

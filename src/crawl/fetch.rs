@@ -288,10 +288,8 @@ impl Fetcher {
             if matches!(result, Err(FetchError::TooSlow(_))) {
                 // A retry cut short by the budget: the answer the URL gave before stands (a
                 // 503, a timeout …), and the URL is marked as over its budget.
-                return match previous {
-                    Some((result, chain)) => done(result, chain, true),
-                    None => done(result, chain, true),
-                };
+                let (result, chain) = previous.unwrap_or((result, chain));
+                return done(result, chain, true);
             }
             // A HEAD that fails in any way is asked again as GET before anything is concluded.
             if method == Method::HEAD {

@@ -100,6 +100,14 @@ struct Parsed {
     truncated: bool,
 }
 
+impl Parsed {
+    /// Why the page was not read whole (`urls.read_limit`): too large or too complex for a DOM,
+    /// or its body cut at `max_body_bytes`.
+    fn read_limit(&self) -> Option<&'static str> {
+        self.page.read_limit.or(self.truncated.then_some(TOO_LARGE))
+    }
+}
+
 /// What the crawl reads of one HTML page's bytes ([`parse_page`]): its facts, its content for
 /// the column checks, and the encoding it was decoded with and why.
 #[derive(Debug, Clone)]
@@ -413,10 +421,8 @@ async fn run_job(
 /// wait with the job until the crawl loop takes it) and returns its length.
 fn drop_body(outcome: &mut Outcome) -> Option<u64> {
     match &mut outcome.result {
-        Ok(f) => {
-            f.big = None;
-            f.body.take().map(|b| b.len() as u64)
-        }
+        // The big-body turn was given back by `read_page`.
+        Ok(f) => f.body.take().map(|b| b.len() as u64),
         Err(_) => None,
     }
 }
@@ -646,11 +652,8 @@ pub async fn crawl_site(
                 }
             }
             Read::Parsed(p) => {
+                result.read_limit = p.read_limit().map(str::to_string);
                 let Parsed { page: p, truncated } = *p;
-                result.read_limit = p
-                    .read_limit
-                    .or(truncated.then_some(TOO_LARGE))
-                    .map(str::to_string);
                 identity = Some(Write::Identity {
                     run,
                     id: job.item.id,
@@ -767,7 +770,7 @@ pub async fn recheck(
                 (Ok(f), UrlKind::Page) => {
                     let _turn = PARSING.acquire().await.expect("never closed");
                     parse(&site, f, false, false).map(|p| {
-                        limit = p.page.read_limit.or(p.truncated.then_some(TOO_LARGE));
+                        limit = p.read_limit();
                         (p.page.facts.soft404, p.page.facts.fingerprint)
                     })
                 }

@@ -48,6 +48,11 @@ pub fn too_big(html: &str) -> Option<&'static str> {
     if html.len() > MAX_DOM_BYTES {
         return Some(crate::domain::TOO_LARGE);
     }
+    // A tag takes at least two bytes (`<a`): most pages are too short to hold too many, and
+    // are not scanned (this runs on every page the crawl parses).
+    if html.len() <= 2 * MAX_DOM_ELEMENTS {
+        return None;
+    }
     let b = html.as_bytes();
     let mut tags = 0usize;
     let mut at = 0;
